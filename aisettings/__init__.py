@@ -1,0 +1,2 @@
+"""aisettings: a GraphQL API deciding what an AI assistant may do with the issues of every organization,
+project and repository."""

@@ -1,0 +1,54 @@
+"""The ASGI application: /graphql, /healthz and /readyz."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from aisettings.models.database import create_engine
+from aisettings.schema.schema import build_schema
+
+from .config import Config
+from .errors import MaskUnexpectedErrors
+from .graphql import GraphQLEndpoint
+
+
+def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
+    """The application. It disposes of the engine it creates, not of one it is given."""
+    own_engine = engine is None
+    database = engine or create_engine(config.database_url, pool_size=config.database_pool_size)
+    schema = build_schema(extensions=[MaskUnexpectedErrors])
+
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> JSONResponse:
+        try:
+            async with database.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError):
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "reachable"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        if own_engine:
+            await database.dispose()
+
+    return Starlette(
+        routes=[
+            Route("/graphql", GraphQLEndpoint(schema, database, graphiql=not config.is_production)),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,47 @@
+"""All configuration, read from the environment in one place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./aisettings.db"
+ENVIRONMENTS = ("development", "production")
+
+
+class ConfigurationError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str = DEFAULT_DATABASE_URL
+    environment: str = "development"
+    database_pool_size: int = 10
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Config:
+        environment = environ.get("AISETTINGS_ENV", "development")
+        if environment not in ENVIRONMENTS:
+            raise ConfigurationError(
+                f"AISETTINGS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}."
+            )
+        return cls(
+            database_url=environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            environment=environment,
+            database_pool_size=_positive_int(environ, "AISETTINGS_DB_POOL_SIZE", 10),
+        )
+
+
+def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigurationError(f"{name} must be a positive whole number, not {raw!r}.")
+    return int(raw)

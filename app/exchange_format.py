@@ -1,0 +1,107 @@
+"""The JSON file format of `aisettings import` and `export`, validated with pydantic so that every
+problem is reported with its JSON path before anything is written."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model, field_validator
+
+from aisettings.models.repositories import RepositoryProvider
+from aisettings.models.settings import SETTINGS, StoppingPoint
+
+SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+# lockedSettings as GraphQL names them: SCAN_ENABLED, ... (a Literal built from the registry).
+SETTING_NAME: Any = Literal.__getitem__(tuple(setting.enum_name for setting in SETTINGS))
+
+
+class ImportFileError(ValueError):
+    """Every problem of an import file, each as (JSON path, message)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(f"{path}: {message}" for path, message in problems))
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _setting_fields() -> dict[str, Any]:
+    types = {bool: StrictBool, StoppingPoint: StoppingPoint}
+    return {setting.field_name: (types[setting.value_type] | None, None) for setting in SETTINGS}
+
+
+# One field per registered setting; a field left out means "leave as it is".
+SettingsValues: type[Strict] = create_model("SettingsValues", __base__=Strict, **_setting_fields())
+OrganizationSettingsFile: type[Strict] = create_model(
+    "OrganizationSettingsFile",
+    __base__=SettingsValues,
+    lockedSettings=(list[SETTING_NAME] | None, None),
+)
+
+
+def _check_slug(value: str) -> str:
+    if SLUG.fullmatch(value) is None:
+        raise ValueError(
+            "a slug is 1 to 100 letters, digits, '.', '-' or '_', starting with a letter or digit"
+        )
+    return value
+
+
+class RepositoryFile(Strict):
+    provider: RepositoryProvider
+    name: str
+    aiEnabled: StrictBool = True
+    branchPatterns: list[str] = Field(default_factory=list)
+
+
+class ProjectFile(Strict):
+    slug: str
+    name: str | None = None
+    overrides: SettingsValues = Field(default_factory=SettingsValues)  # type: ignore[valid-type]
+    repositories: list[RepositoryFile] = Field(default_factory=list)
+
+    _slug = field_validator("slug")(_check_slug)
+
+
+class MemberFile(Strict):
+    login: str = Field(min_length=1, max_length=100)
+    role: Literal["member", "admin", "owner"]
+
+
+class OrganizationFile(Strict):
+    slug: str
+    name: str | None = None
+    settings: OrganizationSettingsFile | None = None  # type: ignore[valid-type]
+    members: list[MemberFile] = Field(default_factory=list)
+    projects: list[ProjectFile] = Field(default_factory=list)
+
+    _slug = field_validator("slug")(_check_slug)
+
+
+class ExchangeFile(Strict):
+    organizations: list[OrganizationFile]
+
+
+def parse_exchange_file(raw: bytes) -> ExchangeFile:
+    """The file, or ImportFileError listing every problem with its JSON path."""
+    try:
+        return ExchangeFile.model_validate_json(raw)
+    except ValidationError as error:
+        raise ImportFileError(
+            [(_json_path(problem["loc"]), _message(problem)) for problem in error.errors()]
+        ) from None
+
+
+def _json_path(location: tuple[int | str, ...]) -> str:
+    path = "$"
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def _message(problem: Any) -> str:
+    message = str(problem["msg"])
+    return message.removeprefix("Value error, ")

@@ -1,0 +1,74 @@
+"""The /graphql endpoint: GraphiQL for browsers, and for everything else a bearer token first, then
+Strawberry with a per-request context."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import orjson
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from aisettings.resolvers.context import Context
+from aisettings.resolvers.viewer import authenticate
+
+
+class StrawberryView(GraphQL[Context, None]):
+    def __init__(self, schema: strawberry.Schema, engine: AsyncEngine, *, graphiql: bool) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        self._engine = engine
+
+    async def get_context(self, request: Request | Any, response: Response | Any) -> Context:
+        state = request.state
+        return Context(engine=self._engine, viewer=state.viewer, request_id=state.request_id)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
+class GraphQLEndpoint:
+    """An ASGI app: authenticates, then hands the request to Strawberry."""
+
+    def __init__(self, schema: strawberry.Schema, engine: AsyncEngine, *, graphiql: bool) -> None:
+        self._view = StrawberryView(schema, engine, graphiql=graphiql)
+        self._engine = engine
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        if request.method == "GET" and "query" not in request.query_params:
+            # The GraphiQL page (or Strawberry's answer that there is no query): no data, no token needed.
+            await self._view(scope, receive, send)
+            return
+        token = _bearer_token(request)
+        viewer = None if token is None else await authenticate(self._engine, token)
+        if viewer is None:
+            await _unauthenticated(token)(scope, receive, send)
+            return
+        request.state.viewer = viewer
+        request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        await self._view(scope, receive, send)
+
+
+def _bearer_token(request: Request) -> str | None:
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        return None
+    return credentials.strip()
+
+
+def _unauthenticated(token: str | None) -> Response:
+    message = (
+        "Authentication required: send an API token as `Authorization: Bearer <token>`."
+        if token is None
+        else "The API token is unknown or revoked."
+    )
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer realm="aisettings"'},
+    )

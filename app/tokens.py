@@ -1,0 +1,107 @@
+"""API tokens: created for a member of an organization and shown once, listed, revoked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aisettings.models.access import ROLE_SCOPES, Scope, hash_token, new_token_secret
+from aisettings.models.tables import api_token, member, organization, user_account, utc_now
+
+
+class TokenError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    name: str
+    prefix: str
+    organization: str
+    login: str
+    scopes: list[str] | None
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+async def create_token(
+    engine: AsyncEngine, organization_slug: str, login: str, name: str, scopes: list[str] | None = None
+) -> str:
+    """A new token for a member of an organization; the secret is returned here and never again."""
+    known = {scope.value for scope in Scope}
+    unknown = sorted(set(scopes or []) - known)
+    if unknown:
+        raise TokenError(f"Unknown scope(s) {', '.join(unknown)}; the scopes are {', '.join(sorted(known))}.")
+    async with engine.begin() as connection:
+        row = (
+            await connection.execute(
+                select(organization.c.id, user_account.c.id.label("user_id"), member.c.role)
+                .select_from(organization)
+                .join(member, member.c.organization_id == organization.c.id)
+                .join(user_account, user_account.c.id == member.c.user_id)
+                .where(organization.c.slug == organization_slug, user_account.c.login == login)
+            )
+        ).one_or_none()
+        if row is None:
+            raise TokenError(f"{login!r} is not a member of an organization {organization_slug!r}.")
+        beyond_role = sorted(set(scopes or []) - {scope.value for scope in ROLE_SCOPES[row.role]})
+        if beyond_role:
+            raise TokenError(
+                f"{login!r} is a {row.role.value}, whose role does not grant {', '.join(beyond_role)}."
+            )
+        secret = new_token_secret()
+        await connection.execute(
+            insert(api_token).values(
+                user_id=row.user_id,
+                organization_id=row.id,
+                name=name,
+                hashed_secret=hash_token(secret),
+                prefix=secret[:12],
+                scopes=scopes,
+                created_at=utc_now(),
+            )
+        )
+    return secret
+
+
+async def list_tokens(engine: AsyncEngine, organization_slug: str | None = None) -> list[TokenInfo]:
+    statement = (
+        select(api_token, organization.c.slug, user_account.c.login)
+        .join(organization, organization.c.id == api_token.c.organization_id)
+        .join(user_account, user_account.c.id == api_token.c.user_id)
+        .order_by(api_token.c.id)
+    )
+    if organization_slug is not None:
+        statement = statement.where(organization.c.slug == organization_slug)
+    async with engine.connect() as connection:
+        rows = (await connection.execute(statement)).all()
+    return [
+        TokenInfo(
+            id=row.id,
+            name=row.name,
+            prefix=row.prefix,
+            organization=row.slug,
+            login=row.login,
+            scopes=row.scopes,
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+            revoked_at=row.revoked_at,
+        )
+        for row in rows
+    ]
+
+
+async def revoke_token(engine: AsyncEngine, token_id: int) -> None:
+    async with engine.begin() as connection:
+        result = await connection.execute(
+            update(api_token)
+            .where(api_token.c.id == token_id, api_token.c.revoked_at.is_(None))
+            .values(revoked_at=utc_now())
+        )
+    if result.rowcount == 0:
+        raise TokenError(f"There is no active token with id {token_id}.")

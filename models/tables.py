@@ -1,0 +1,203 @@
+"""The database tables, as SQLAlchemy Core tables: reads and writes are set-based statements, never
+lazy-loaded objects. The settings columns are generated from the registry, so adding a setting is one
+registry entry plus its migration. A test proves the migrated schema equals these declarations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from .settings import SETTINGS, SettingDefinition, StoppingPoint
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Role(enum.Enum):
+    """A member's role in an organization; resolvers/viewer.py maps each to its scopes."""
+
+    MEMBER = "member"
+    ADMIN = "admin"
+    OWNER = "owner"
+
+
+def _text_enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    # Stored as its value in a VARCHAR (no native enum type), so adding a value needs no ALTER TYPE.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=False,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+def _setting_type(setting: SettingDefinition) -> TypeEngine[Any]:
+    if setting.value_type is bool:
+        return Boolean()
+    return _text_enum(StoppingPoint, setting.name)
+
+
+def _code_point_string() -> TypeEngine[str]:
+    # Slugs and names sort by code point on both databases: SQLite's default collation already does;
+    # PostgreSQL needs the "C" collation (its default follows the locale).
+    return String().with_variant(String(collation="C"), "postgresql")
+
+
+organization = Table(
+    "organization",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", _code_point_string(), nullable=False, unique=True),
+    Column("name", String, nullable=False),
+    # Bumped by every write to anything of the organization: keys caches that must never serve stale data.
+    Column("settings_version", Integer, nullable=False, default=1),
+)
+
+# The organization's own values (NULL = the system default) and its locks; no row = system defaults.
+organization_settings = Table(
+    "organization_settings",
+    metadata,
+    Column(
+        "organization_id", ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True, nullable=False
+    ),
+    *(Column(setting.name, _setting_type(setting), nullable=True) for setting in SETTINGS),
+    Column("locked_settings", JSON, nullable=False, default=list),
+    Column("version", Integer, nullable=False, default=1),
+    Column("updated_at", UTCDateTime, nullable=True),
+)
+
+
+def override_column(setting: SettingDefinition) -> str:
+    """The project column holding a setting's override (NULL = inherits)."""
+    return f"{setting.name}_override"
+
+
+project = Table(
+    "project",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organization.id", ondelete="CASCADE"), nullable=False),
+    Column("slug", _code_point_string(), nullable=False),
+    Column("name", _code_point_string(), nullable=False),
+    *(Column(override_column(setting), _setting_type(setting), nullable=True) for setting in SETTINGS),
+    Column("version", Integer, nullable=False, default=1),
+    Column("updated_at", UTCDateTime, nullable=False, default=utc_now),
+    # One index per order of Organization.projects, each ending in the id that breaks ties.
+    UniqueConstraint("organization_id", "slug"),
+    Index(None, "organization_id", "name", "id"),
+    Index(None, "organization_id", "updated_at", "id"),
+)
+
+repository = Table(
+    "repository",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project_id", ForeignKey("project.id", ondelete="CASCADE"), nullable=False),
+    Column("provider", String(16), nullable=False),
+    Column("name", _code_point_string(), nullable=False),
+    Column("ai_enabled", Boolean, nullable=False, default=True),
+    Column("branch_patterns", JSON, nullable=False, default=list),
+    Column("last_configured_at", UTCDateTime, nullable=True),
+    UniqueConstraint("project_id", "provider", "name"),
+)
+
+user_account = Table(
+    "user_account",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("login", String, nullable=False, unique=True),
+)
+
+member = Table(
+    "member",
+    metadata,
+    Column("organization_id", ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("role", _text_enum(Role, "role"), nullable=False),
+)
+
+# A token of one user in one organization. Only the SHA-256 hash of its secret is stored.
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("organization_id", ForeignKey("organization.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String, nullable=False),
+    Column("hashed_secret", String(64), nullable=False, unique=True),
+    # The first characters of the token, so that `token list` tells tokens apart without the secret.
+    Column("prefix", String(16), nullable=False),
+    # NULL = every scope of the user's role; otherwise at most these.
+    Column("scopes", JSON, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False, default=utc_now),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+audit_entry = Table(
+    "audit_entry",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # No foreign keys on purpose: the log outlives what it describes.
+    Column("organization_id", Integer, nullable=False),
+    Column("actor", String, nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("target_type", String(32), nullable=False),
+    Column("target_id", Integer, nullable=False),
+    # [{"field": "fixEnabled", "before": false, "after": true}, ...]
+    Column("changes", JSON, nullable=False),
+    Column("batch_id", String(36), nullable=False),
+    Column("request_id", String(64), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False, default=utc_now),
+    Index(None, "organization_id", "id"),
+    Index(None, "organization_id", "batch_id"),
+    Index(None, "organization_id", "target_type", "target_id"),
+)

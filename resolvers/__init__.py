@@ -1,0 +1,1 @@
+"""Query loaders and operations: everything between the GraphQL schema and the database."""

@@ -1,0 +1,61 @@
+"""An organization's audit log, newest first, filtered and paginated by keyset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aisettings.models.tables import audit_entry
+
+from .pagination import Page, decode_id_cursor, encode_cursor
+from .records import AuditEntryRecord, audit_entry_record
+
+MAX_AUDIT_PAGE = 500
+AUDIT_CURSOR = "audit"
+
+
+@dataclass(frozen=True)
+class AuditLogFilter:
+    actions: tuple[str, ...] | None = None
+    target: tuple[str, int] | None = None  # (target type, primary key)
+    batch_id: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def _conditions(organization_id: int, spec: AuditLogFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [audit_entry.c.organization_id == organization_id]
+    if spec.actions is not None:
+        conditions.append(audit_entry.c.action.in_(spec.actions))
+    if spec.target is not None:
+        target_type, target_id = spec.target
+        conditions += [audit_entry.c.target_type == target_type.upper(), audit_entry.c.target_id == target_id]
+    if spec.batch_id is not None:
+        conditions.append(audit_entry.c.batch_id == spec.batch_id)
+    if spec.since is not None:
+        conditions.append(audit_entry.c.created_at >= spec.since)
+    if spec.until is not None:
+        conditions.append(audit_entry.c.created_at < spec.until)
+    return conditions
+
+
+async def fetch_audit_page(
+    engine: AsyncEngine, organization_id: int, first: int, after: str | None, spec: AuditLogFilter
+) -> Page[AuditEntryRecord]:
+    conditions = _conditions(organization_id, spec)
+    page = select(audit_entry).where(*conditions).order_by(audit_entry.c.id.desc()).limit(first + 1)
+    if after is not None:
+        page = page.where(audit_entry.c.id < decode_id_cursor(after, AUDIT_CURSOR))
+    count = select(func.count()).select_from(audit_entry).where(*conditions)
+    async with engine.connect() as connection:
+        rows = (await connection.execute(page)).all()
+        total = (await connection.execute(count)).scalar_one()
+    return Page(
+        items=[(encode_cursor(AUDIT_CURSOR, [row.id]), audit_entry_record(row)) for row in rows[:first]],
+        has_next_page=len(rows) > first,
+        has_previous_page=after is not None,
+        total_count=total,
+    )

@@ -1,0 +1,21 @@
+"""What every resolver of one request shares: the engine, the viewer and the request's loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from .loaders import Loaders
+from .viewer import Viewer
+
+
+@dataclass
+class Context:
+    engine: AsyncEngine
+    viewer: Viewer
+    request_id: str
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.engine, self.viewer)

@@ -1,0 +1,20 @@
+"""Errors the client caused, as GraphQL errors with an `extensions.code` tools can tell apart."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+
+class ClientError(GraphQLError):
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": self.code})
+
+
+class BadUserInput(ClientError):
+    code = "BAD_USER_INPUT"
+
+
+class Forbidden(ClientError):
+    code = "FORBIDDEN"

@@ -1,0 +1,34 @@
+"""Opaque global ids: base64url("Type:primary key"), as Relay's Node interface expects."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from .errors import BadUserInput
+
+NODE_TYPES = ("Organization", "Project", "Repository", "AuditEntry")
+
+
+def encode_global_id(type_name: str, primary_key: int) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{primary_key}".encode()).decode().rstrip("=")
+
+
+def decode_global_id(global_id: str) -> tuple[str, int]:
+    """(type name, primary key) of a global id; BadUserInput when it is not one of ours."""
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        type_name, _, key = base64.urlsafe_b64decode(padded.encode("ascii")).decode().partition(":")
+        primary_key = int(key)
+    except (ValueError, UnicodeError, binascii.Error):
+        raise BadUserInput(f"{global_id!r} is not a valid global id.") from None
+    if type_name not in NODE_TYPES or primary_key < 1 or str(primary_key) != key:
+        raise BadUserInput(f"{global_id!r} is not a valid global id.")
+    return type_name, primary_key
+
+
+def decode_global_id_of_type(global_id: str, expected_type: str) -> int:
+    type_name, primary_key = decode_global_id(global_id)
+    if type_name != expected_type:
+        raise BadUserInput(f"{global_id!r} is not the id of a {expected_type}.")
+    return primary_key

@@ -1,0 +1,184 @@
+"""DataLoaders, created per request: every object a query reaches is fetched in one batched statement per
+kind and level, whatever the number of parents, and only when the viewer may see it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, Select, and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry.dataloader import DataLoader
+
+from aisettings.models.access import Scope
+from aisettings.models.tables import audit_entry, organization, organization_settings, project, repository
+
+from .pagination import Page, decode_id_cursor, encode_cursor
+from .records import (
+    AuditEntryRecord,
+    OrganizationRecord,
+    ProjectRecord,
+    RepositoryRecord,
+    audit_entry_record,
+    organization_record,
+    organization_settings_values,
+    project_record,
+    repository_record,
+)
+from .viewer import Viewer
+
+REPOSITORY_CURSOR = "repository"
+
+
+@dataclass(frozen=True, slots=True)
+class RepositoryPageKey:
+    project_id: int
+    first: int
+    after: str | None
+
+
+def organizations_with_settings() -> Select[Any]:
+    return select(organization, *_settings_columns()).outerjoin(
+        organization_settings, organization_settings.c.organization_id == organization.c.id
+    )
+
+
+def _settings_columns() -> list[Any]:
+    return [column for column in organization_settings.c if column.name != "organization_id"]
+
+
+class Loaders:
+    """The loaders of one request. Each batch opens its own short connection: an AsyncSession or
+    connection is never shared between concurrently running resolvers."""
+
+    def __init__(self, engine: AsyncEngine, viewer: Viewer) -> None:
+        self._engine = engine
+        self._organization_ids = viewer.visible_organization_ids(Scope.ORG_READ)
+        self._project_organization_ids = viewer.visible_organization_ids(Scope.PROJECT_READ)
+        self.organization_by_id = DataLoader[int, OrganizationRecord | None](self._load_organizations_by_id)
+        self.organization_by_slug = DataLoader[str, OrganizationRecord | None](
+            self._load_organizations_by_slug
+        )
+        self.project_by_id = DataLoader[int, ProjectRecord | None](self._load_projects)
+        self.repository_by_id = DataLoader[int, RepositoryRecord | None](self._load_repositories)
+        self.audit_entry_by_id = DataLoader[int, AuditEntryRecord | None](self._load_audit_entries)
+        self.repository_page = DataLoader[RepositoryPageKey, Page[RepositoryRecord]](
+            self._load_repository_pages
+        )
+
+    async def _rows(self, statement: Select[Any]) -> Sequence[Row[Any]]:
+        async with self._engine.connect() as connection:
+            rows: Sequence[Row[Any]] = (await connection.execute(statement)).all()
+        return rows
+
+    async def _load_organizations_by_id(self, ids: list[int]) -> list[OrganizationRecord | None]:
+        rows = await self._rows(
+            organizations_with_settings().where(organization.c.id.in_(set(ids) & self._organization_ids))
+        )
+        found = {row.id: organization_record(row) for row in rows}
+        return [found.get(key) for key in ids]
+
+    async def _load_organizations_by_slug(self, slugs: list[str]) -> list[OrganizationRecord | None]:
+        rows = await self._rows(
+            organizations_with_settings().where(
+                organization.c.slug.in_(slugs), organization.c.id.in_(self._organization_ids)
+            )
+        )
+        found = {row.slug: organization_record(row) for row in rows}
+        for record in found.values():
+            self.organization_by_id.prime(record.id, record)
+        return [found.get(key) for key in slugs]
+
+    async def _load_projects(self, ids: list[int]) -> list[ProjectRecord | None]:
+        statement = (
+            select(project, *_settings_columns())
+            .outerjoin(
+                organization_settings, organization_settings.c.organization_id == project.c.organization_id
+            )
+            .where(project.c.id.in_(ids), project.c.organization_id.in_(self._project_organization_ids))
+        )
+        found = {
+            row.id: project_record(row, organization_settings_values(row))
+            for row in await self._rows(statement)
+        }
+        return [found.get(key) for key in ids]
+
+    async def _load_repositories(self, ids: list[int]) -> list[RepositoryRecord | None]:
+        statement = (
+            select(repository)
+            .join(project, project.c.id == repository.c.project_id)
+            .where(repository.c.id.in_(ids), project.c.organization_id.in_(self._project_organization_ids))
+        )
+        found = {row.id: repository_record(row) for row in await self._rows(statement)}
+        return [found.get(key) for key in ids]
+
+    async def _load_audit_entries(self, ids: list[int]) -> list[AuditEntryRecord | None]:
+        statement = select(audit_entry).where(
+            audit_entry.c.id.in_(ids), audit_entry.c.organization_id.in_(self._organization_ids)
+        )
+        found = {row.id: audit_entry_record(row) for row in await self._rows(statement)}
+        return [found.get(key) for key in ids]
+
+    async def _load_repository_pages(self, keys: list[RepositoryPageKey]) -> list[Page[RepositoryRecord]]:
+        """Callers pass only projects the viewer may see (they hold the project record)."""
+        by_arguments: dict[tuple[int, str | None], list[int]] = defaultdict(list)
+        for key in keys:
+            by_arguments[key.first, key.after].append(key.project_id)
+        pages: dict[RepositoryPageKey, Page[RepositoryRecord]] = {}
+        for (first, after), project_ids in by_arguments.items():
+            pages.update(await self._repository_pages(project_ids, first, after))
+        return [pages[key] for key in keys]
+
+    async def _repository_pages(
+        self, project_ids: list[int], first: int, after: str | None
+    ) -> dict[RepositoryPageKey, Page[RepositoryRecord]]:
+        # One statement for the pages of every project: the first `first + 1` repositories after the
+        # cursor in each, numbered by a window function, with each project's total count beside them
+        # (on every row, and on its last row even when the page is empty).
+        after_id = 0 if after is None else decode_id_cursor(after, REPOSITORY_CURSOR)
+        position = func.sum(case((repository.c.id > after_id, 1), else_=0)).over(
+            partition_by=repository.c.project_id, order_by=repository.c.id
+        )
+        numbered = (
+            select(
+                repository,
+                position.label("position"),
+                func.count().over(partition_by=repository.c.project_id).label("total"),
+                func.row_number()
+                .over(partition_by=repository.c.project_id, order_by=repository.c.id.desc())
+                .label("from_last"),
+            )
+            .where(repository.c.project_id.in_(project_ids))
+            .subquery()
+        )
+        statement = (
+            select(numbered)
+            .where(
+                or_(
+                    and_(numbered.c.id > after_id, numbered.c.position <= first + 1),
+                    numbered.c.from_last == 1,
+                )
+            )
+            .order_by(numbered.c.project_id, numbered.c.id)
+        )
+        rows_by_project: dict[int, list[Any]] = defaultdict(list)
+        totals: dict[int, int] = {}
+        for row in await self._rows(statement):
+            totals[row.project_id] = row.total
+            if row.id > after_id and row.position <= first + 1:
+                rows_by_project[row.project_id].append(row)
+        pages = {}
+        for project_id in project_ids:
+            rows = rows_by_project[project_id]
+            pages[RepositoryPageKey(project_id, first, after)] = Page(
+                items=[
+                    (encode_cursor(REPOSITORY_CURSOR, [row.id]), repository_record(row))
+                    for row in rows[:first]
+                ],
+                has_next_page=len(rows) > first,
+                has_previous_page=after is not None,
+                total_count=totals.get(project_id, 0),
+            )
+        return pages

@@ -1,0 +1,41 @@
+"""The organizations a viewer may see, as a page."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aisettings.models.tables import organization
+
+from .errors import BadUserInput
+from .loaders import organizations_with_settings
+from .pagination import Page, decode_cursor, encode_cursor
+from .records import OrganizationRecord, organization_record
+
+MAX_ORGANIZATIONS_PAGE = 100
+ORGANIZATION_CURSOR = "organization"
+
+
+async def fetch_organization_page(
+    engine: AsyncEngine, visible_ids: frozenset[int], first: int, after: str | None
+) -> Page[OrganizationRecord]:
+    """The organizations among `visible_ids`, ordered by slug."""
+    page = organizations_with_settings().where(organization.c.id.in_(visible_ids))
+    if after is not None:
+        (slug,) = decode_cursor(after, ORGANIZATION_CURSOR, 1)
+        if not isinstance(slug, str):
+            raise BadUserInput(f"{after!r} is not a valid cursor.")
+        page = page.where(organization.c.slug > slug)
+    page = page.order_by(organization.c.slug).limit(first + 1)
+    count = select(func.count()).select_from(organization).where(organization.c.id.in_(visible_ids))
+    async with engine.connect() as connection:
+        rows = (await connection.execute(page)).all()
+        total = (await connection.execute(count)).scalar_one()
+    return Page(
+        items=[
+            (encode_cursor(ORGANIZATION_CURSOR, [row.slug]), organization_record(row)) for row in rows[:first]
+        ],
+        has_next_page=len(rows) > first,
+        has_previous_page=after is not None,
+        total_count=total,
+    )

@@ -1,0 +1,61 @@
+"""Cursor pagination: page sizes checked against their limits, opaque keyset cursors, pages."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .errors import BadUserInput
+
+T = TypeVar("T")
+CursorValue = str | int | None
+
+DEFAULT_PAGE_SIZE = 100
+
+
+def page_size(first: int | None, maximum: int) -> int:
+    """`first` as asked, or the default; more than `maximum` is an error, never a silent cap."""
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    if size < 0:
+        raise BadUserInput("`first` must not be negative.")
+    if size > maximum:
+        raise BadUserInput(f"`first` is {size}, over the maximum page size of {maximum}.")
+    return size
+
+
+def encode_cursor(kind: str, values: Sequence[CursorValue]) -> str:
+    payload = json.dumps([kind, *values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kind: str, length: int) -> list[CursorValue]:
+    """The values of a cursor made by `encode_cursor(kind, ...)` with `length` values."""
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, UnicodeError, binascii.Error):
+        raise BadUserInput(f"{cursor!r} is not a valid cursor.") from None
+    if not isinstance(decoded, list) or len(decoded) != length + 1 or decoded[0] != kind:
+        raise BadUserInput(f"{cursor!r} is not a cursor of this list and order.")
+    return decoded[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list: its items with their cursors, and where it stands in the whole."""
+
+    items: list[tuple[str, T]]
+    has_next_page: bool
+    has_previous_page: bool
+    total_count: int
+
+
+def decode_id_cursor(cursor: str, kind: str) -> int:
+    """The id in a cursor of a list ordered by id alone."""
+    (value,) = decode_cursor(cursor, kind, 1)
+    if not isinstance(value, int):
+        raise BadUserInput(f"{cursor!r} is not a valid cursor.")
+    return value

@@ -1,0 +1,80 @@
+"""Who is asking: the viewer behind an API token, and what it may see and do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aisettings.models.access import Scope, granted_scopes, hash_token
+from aisettings.models.tables import api_token, member, user_account, utc_now
+
+# last_used_at is kept to the minute: writing it on every request would turn every read into a write.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A user acting through one API token, in the one organization that token belongs to."""
+
+    user_id: int
+    login: str
+    token_id: int
+    token_name: str
+    organization_id: int
+    scopes: frozenset[Scope]
+
+    def can(self, scope: Scope, organization_id: int) -> bool:
+        return organization_id == self.organization_id and scope in self.scopes
+
+    def visible_organization_ids(self, scope: Scope = Scope.ORG_READ) -> frozenset[int]:
+        return frozenset({self.organization_id}) if scope in self.scopes else frozenset()
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names this viewer."""
+        return f"token:{self.token_name}"
+
+
+async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
+    """The viewer of a token, or None when the token is unknown, revoked, or its user has left the
+    organization."""
+    statement = (
+        select(
+            api_token.c.id,
+            api_token.c.name,
+            api_token.c.scopes,
+            api_token.c.organization_id,
+            api_token.c.last_used_at,
+            user_account.c.id.label("user_id"),
+            user_account.c.login,
+            member.c.role,
+        )
+        .join(user_account, user_account.c.id == api_token.c.user_id)
+        .join(
+            member,
+            (member.c.organization_id == api_token.c.organization_id)
+            & (member.c.user_id == api_token.c.user_id),
+        )
+        .where(api_token.c.hashed_secret == hash_token(token), api_token.c.revoked_at.is_(None))
+    )
+    async with engine.connect() as connection:
+        row = (await connection.execute(statement)).one_or_none()
+    if row is None:
+        return None
+    now = utc_now()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+        async with engine.begin() as connection:
+            await connection.execute(
+                update(api_token).where(api_token.c.id == row.id).values(last_used_at=now)
+            )
+    return Viewer(
+        user_id=row.user_id,
+        login=row.login,
+        token_id=row.id,
+        token_name=row.name,
+        organization_id=row.organization_id,
+        scopes=granted_scopes(row.role, row.scopes),
+    )

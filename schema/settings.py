@@ -1,0 +1,137 @@
+"""The GraphQL types of settings values. Those with one field per setting are generated from the
+registry, so that a new setting appears in the API without touching this file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from aisettings.models.settings import (
+    SETTINGS,
+    EffectiveValue,
+    SettingDefinition,
+    SettingSource,
+    SettingValue,
+    StoppingPoint,
+    settings_from_level,
+)
+
+from .enums import SettingName
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class EffectiveValueFields(Generic[T]):
+    value: T = strawberry.field(description="The value in force.")
+    source: SettingSource = strawberry.field(description="The level the value in force comes from.")
+    inherited_value: T = strawberry.field(
+        description="What would be in force without this level's own value."
+    )
+    inherited_from: SettingSource = strawberry.field(description="The level `inheritedValue` comes from.")
+    locked: bool = strawberry.field(
+        description="Whether the organization enforces this setting: overrides of it are not in force."
+    )
+    override_ignored: bool = strawberry.field(
+        description="Whether this level holds an override that the organization's lock keeps out of force."
+    )
+
+
+@strawberry.type(description="A boolean setting in force, and why.")
+class EffectiveBoolean(EffectiveValueFields[bool]):
+    pass
+
+
+@strawberry.type(description="A stopping point in force, and why.")
+class EffectiveStoppingPoint(EffectiveValueFields[StoppingPoint]):
+    pass
+
+
+_EFFECTIVE_TYPES: dict[type, type[EffectiveValueFields[Any]]] = {
+    bool: EffectiveBoolean,
+    StoppingPoint: EffectiveStoppingPoint,
+}
+
+
+def _registry_type(
+    name: str,
+    description: str,
+    field_type: Callable[[SettingDefinition], object],
+    *,
+    is_input: bool = False,
+    extra_fields: Mapping[str, tuple[object, str]] = {},
+) -> type:
+    """A Strawberry type with one field per registered setting (plus `extra_fields`)."""
+    annotations: dict[str, object] = {}
+    namespace: dict[str, object] = {"__annotations__": annotations}
+    fields = {setting.name: (field_type(setting), setting.description) for setting in SETTINGS}
+    for field_name, (annotation, field_description) in {**fields, **extra_fields}.items():
+        annotations[field_name] = annotation
+        namespace[field_name] = strawberry.field(description=field_description)
+    decorate = strawberry.input if is_input else strawberry.type
+    return decorate(type(name, (), namespace), description=description)
+
+
+EffectiveSettings = _registry_type(
+    "EffectiveSettings",
+    "The settings in force at one level (a project or a repository), each with where it comes from.",
+    lambda setting: _EFFECTIVE_TYPES[setting.value_type],
+    extra_fields={
+        "overridden_settings": (
+            list[SettingName],  # type: ignore[valid-type]
+            "The settings whose value in force comes from this level.",
+        )
+    },
+)
+
+SettingsOverrides = _registry_type(
+    "SettingsOverrides",
+    "A project's own values, as stored. null: the project inherits that setting.",
+    lambda setting: setting.value_type | None,
+)
+
+
+def effective_settings(effective: Mapping[str, EffectiveValue], level: SettingSource) -> Any:
+    """The GraphQL EffectiveSettings of resolved settings at `level` (PROJECT or REPOSITORY)."""
+    values = {
+        name: _EFFECTIVE_TYPES[type(value.value)](
+            value=value.value,
+            source=value.source,
+            inherited_value=value.inherited_value,
+            inherited_from=value.inherited_from,
+            locked=value.locked,
+            override_ignored=value.override_ignored,
+        )
+        for name, value in effective.items()
+    }
+    overridden = [SettingName(name) for name in settings_from_level(effective, level)]
+    return EffectiveSettings(**values, overridden_settings=overridden)
+
+
+def settings_overrides(overrides: Mapping[str, SettingValue | None]) -> Any:
+    return SettingsOverrides(**{setting.name: overrides.get(setting.name) for setting in SETTINGS})
+
+
+def _organization_settings_fields() -> dict[str, tuple[object, str]]:
+    return {
+        "locked_settings": (
+            list[SettingName],  # type: ignore[valid-type]
+            "The settings the organization enforces: projects' overrides of them are kept but not in force.",
+        ),
+        "version": (
+            int,
+            "The version of these settings: +1 per write that changes them (for expectedVersion).",
+        ),
+        "updated_at": (dt.datetime | None, "When these settings last changed; null if never."),
+    }
+
+
+OrganizationSettings = _registry_type(
+    "OrganizationSettings",
+    "An organization's settings: the values its projects inherit unless they override them, and its locks.",
+    lambda setting: setting.value_type,
+    extra_fields=_organization_settings_fields(),
+)

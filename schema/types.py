@@ -1,0 +1,397 @@
+"""The objects of the graph: organizations, their projects and repositories, and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from aisettings.models.access import Scope
+from aisettings.models.repositories import (
+    RepositoryProvider,
+    RepositoryStatus,
+    repository_status,
+    repository_url,
+)
+from aisettings.models.settings import (
+    SETTINGS,
+    EffectiveValue,
+    SettingSource,
+    StoppingPoint,
+    organization_value,
+    resolve_project_settings,
+    resolve_repository_settings,
+)
+from aisettings.resolvers import audit_log, projects
+from aisettings.resolvers.context import Context
+from aisettings.resolvers.errors import Forbidden
+from aisettings.resolvers.global_ids import decode_global_id, encode_global_id
+from aisettings.resolvers.loaders import RepositoryPageKey
+from aisettings.resolvers.pagination import page_size
+from aisettings.resolvers.records import AuditEntryRecord, OrganizationRecord, ProjectRecord, RepositoryRecord
+from aisettings.resolvers.summary import summarize_settings
+
+from .connections import Connection, connection
+from .enums import AuditAction, OrderDirection, ProjectOrderField, SettingName
+
+# The settings types are generated from the registry, so mypy cannot use them as annotations:
+# resolvers returning them carry `type: ignore[valid-type]`.
+from .settings import (
+    EffectiveSettings,
+    OrganizationSettings,
+    SettingsOverrides,
+    effective_settings,
+    settings_overrides,
+)
+
+Info = strawberry.Info[Context, None]
+
+MAX_REPOSITORIES_PAGE = 100
+
+FIRST = strawberry.argument(description="How many items to return (default 100).")
+AFTER = strawberry.argument(description="Return the items after this cursor (`pageInfo.endCursor`).")
+
+
+@strawberry.interface(description="An object with a global id, which `node(id:)` resolves.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="The opaque global id of this object.")
+
+
+@strawberry.input(description="Which projects to list; every condition given must hold.")
+class ProjectFilter:
+    has_overrides: bool | None = strawberry.field(
+        default=None, description="Only projects that override at least one setting (true) or none (false)."
+    )
+    overrides: list[SettingName] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only projects overriding any of these settings."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Only projects whose slug or name contains this text, ignoring case."
+    )
+    slugs: list[str] | None = strawberry.field(
+        default=None, description="Only projects with one of these slugs (an empty list matches nothing)."
+    )
+
+    def to_spec(self) -> projects.ProjectFilter:
+        return projects.ProjectFilter(
+            has_overrides=self.has_overrides,
+            overrides=None if self.overrides is None else tuple(name.value for name in self.overrides),  # type: ignore[attr-defined]
+            search=self.search,
+            slugs=None if self.slugs is None else tuple(self.slugs),
+        )
+
+
+@strawberry.input(description="An order of projects. Strings compare by code point; ties are broken by id.")
+class ProjectOrder:
+    field: ProjectOrderField = strawberry.field(description="What to order by.")
+    direction: OrderDirection = strawberry.field(description="Ascending or descending.")
+
+    def to_spec(self) -> projects.ProjectOrder:
+        return projects.ProjectOrder(field=self.field, descending=self.direction is OrderDirection.DESC)
+
+
+@strawberry.input(description="Which audit entries to list; every condition given must hold.")
+class AuditLogFilter:
+    actions: list[AuditAction] | None = strawberry.field(default=None, description="Only these actions.")
+    target_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only entries about this object (its global id)."
+    )
+    batch_id: str | None = strawberry.field(
+        default=None, description="Only entries written by this mutation."
+    )
+    since: dt.datetime | None = strawberry.field(
+        default=None, description="Only entries at or after this time."
+    )
+    until: dt.datetime | None = strawberry.field(default=None, description="Only entries before this time.")
+
+    def to_spec(self) -> audit_log.AuditLogFilter:
+        return audit_log.AuditLogFilter(
+            actions=None if self.actions is None else tuple(action.value for action in self.actions),
+            target=None if self.target_id is None else decode_global_id(self.target_id),
+            batch_id=self.batch_id,
+            since=self.since,
+            until=self.until,
+        )
+
+
+@strawberry.type(description="How many of an organization's projects run with one stopping point.")
+class StoppingPointCount:
+    stopping_point: StoppingPoint = strawberry.field(description="The stopping point in force.")
+    count: int = strawberry.field(description="How many projects run with it.")
+
+
+@strawberry.type(description="How an organization's projects run, counted over all of them.")
+class SettingsSummary:
+    project_count: int = strawberry.field(description="How many projects the organization has.")
+    projects_with_overrides: int = strawberry.field(description="How many override at least one setting.")
+    scan_enabled_count: int = strawberry.field(description="How many run with scanEnabled true.")
+    fix_enabled_count: int = strawberry.field(description="How many run with fixEnabled true.")
+    stopping_point_counts: list[StoppingPointCount] = strawberry.field(
+        description="How many run with each stopping point (every stopping point, zero counts included)."
+    )
+
+
+@strawberry.type(description="An organization: its settings, which its projects inherit, and its projects.")
+class Organization(Node):
+    record: strawberry.Private[OrganizationRecord]
+
+    @strawberry.field(description="The organization's unique short name.")
+    def slug(self) -> str:
+        return self.record.slug
+
+    @strawberry.field(description="The organization's display name.")
+    def name(self) -> str:
+        return self.record.name
+
+    @strawberry.field(description="The organization's settings: what its projects inherit, and its locks.")
+    def settings(self) -> OrganizationSettings:  # type: ignore[valid-type]
+        settings = self.record.settings
+        return OrganizationSettings(
+            **{setting.name: organization_value(setting, settings).value for setting in SETTINGS},
+            locked_settings=[SettingName(s.name) for s in SETTINGS if s.name in settings.locked],
+            version=self.record.settings_revision,
+            updated_at=self.record.settings_updated_at,
+        )
+
+    @strawberry.field(description="A project by its slug; null when there is none.")
+    async def project(self, info: Info, slug: str) -> Project | None:
+        _require(info, Scope.PROJECT_READ, self.record.id)
+        record = await projects.fetch_project_by_slug(info.context.engine, self.record, slug)
+        return None if record is None else Project.of(record)
+
+    @strawberry.field(description="The organization's projects, a page at a time (at most 1000 per page).")
+    async def projects(
+        self,
+        info: Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        filter: Annotated[ProjectFilter | None, strawberry.argument(description="Which projects.")] = None,
+        order_by: Annotated[
+            ProjectOrder | None, strawberry.argument(description="In which order (default: slug, ascending).")
+        ] = None,
+    ) -> Connection[Project]:
+        _require(info, Scope.PROJECT_READ, self.record.id)
+        page = await projects.fetch_project_page(
+            info.context.engine,
+            self.record,
+            page_size(first, projects.MAX_PROJECTS_PAGE),
+            after,
+            filter.to_spec() if filter else projects.ProjectFilter(),
+            order_by.to_spec() if order_by else projects.ProjectOrder(),
+        )
+        return connection(page, Project.of)
+
+    @strawberry.field(description="How the organization's projects run, counted over all of them.")
+    async def settings_summary(self, info: Info) -> SettingsSummary:
+        _require(info, Scope.PROJECT_READ, self.record.id)
+        summary = await summarize_settings(info.context.engine, self.record)
+        return SettingsSummary(
+            project_count=summary.project_count,
+            projects_with_overrides=summary.projects_with_overrides,
+            scan_enabled_count=summary.scan_enabled_count,
+            fix_enabled_count=summary.fix_enabled_count,
+            stopping_point_counts=[
+                StoppingPointCount(stopping_point=point, count=count)
+                for point, count in summary.stopping_point_counts.items()
+            ],
+        )
+
+    @strawberry.field(
+        description="Every change to the organization's settings, newest first (at most 500 per page)."
+    )
+    async def audit_log(
+        self,
+        info: Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        filter: Annotated[AuditLogFilter | None, strawberry.argument(description="Which entries.")] = None,
+    ) -> Connection[AuditEntry]:
+        page = await audit_log.fetch_audit_page(
+            info.context.engine,
+            self.record.id,
+            page_size(first, audit_log.MAX_AUDIT_PAGE),
+            after,
+            filter.to_spec() if filter else audit_log.AuditLogFilter(),
+        )
+        return connection(page, AuditEntry.of)
+
+    @strawberry.field(description="Whether the viewer may change the organization's settings (org:admin).")
+    def viewer_can_administer(self, info: Info) -> bool:
+        return info.context.viewer.can(Scope.ORG_ADMIN, self.record.id)
+
+    @classmethod
+    def of(cls, record: OrganizationRecord) -> Organization:
+        return cls(id=strawberry.ID(encode_global_id("Organization", record.id)), record=record)
+
+
+@strawberry.type(description="A project: its own overrides, and the settings it runs with.")
+class Project(Node):
+    record: strawberry.Private[ProjectRecord]
+
+    @strawberry.field(description="The project's short name, unique within its organization.")
+    def slug(self) -> str:
+        return self.record.slug
+
+    @strawberry.field(description="The project's display name.")
+    def name(self) -> str:
+        return self.record.name
+
+    @strawberry.field(description="The organization the project belongs to.")
+    async def organization(self, info: Info) -> Organization:
+        record = await info.context.loaders.organization_by_id.load(self.record.organization_id)
+        assert record is not None, "a visible project's organization is visible"
+        return Organization.of(record)
+
+    @strawberry.field(description="The project's own values, as stored; null: inherits.")
+    def overrides(self) -> SettingsOverrides:  # type: ignore[valid-type]
+        return settings_overrides(self.record.overrides)
+
+    @strawberry.field(description="Whether the project overrides at least one setting.")
+    def has_overrides(self) -> bool:
+        return self.record.has_overrides
+
+    @strawberry.field(description="The settings the project runs with, each with where it comes from.")
+    def effective_settings(self) -> EffectiveSettings:  # type: ignore[valid-type]
+        return effective_settings(self.resolved_settings(), SettingSource.PROJECT)
+
+    @strawberry.field(description="The project's repositories, a page at a time (at most 100 per page).")
+    async def repositories(
+        self,
+        info: Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> Connection[Repository]:
+        key = RepositoryPageKey(self.record.id, page_size(first, MAX_REPOSITORIES_PAGE), after)
+        page = await info.context.loaders.repository_page.load(key)
+        return connection(page, lambda record: Repository.of(record, self.record))
+
+    @strawberry.field(description="The version of the project's overrides: +1 per write that changes them.")
+    def version(self) -> int:
+        return self.record.version
+
+    @strawberry.field(description="When the project's overrides last changed.")
+    def updated_at(self) -> dt.datetime | None:
+        return self.record.updated_at
+
+    @strawberry.field(description="Whether the viewer may change the project's settings (project:admin).")
+    def viewer_can_administer(self, info: Info) -> bool:
+        return info.context.viewer.can(Scope.PROJECT_ADMIN, self.record.organization_id)
+
+    def resolved_settings(self) -> dict[str, EffectiveValue]:
+        return resolve_project_settings(self.record.organization_settings, self.record.overrides)
+
+    @classmethod
+    def of(cls, record: ProjectRecord) -> Project:
+        return cls(id=strawberry.ID(encode_global_id("Project", record.id)), record=record)
+
+
+@strawberry.type(description="A repository of a project, which can be switched off for AI.")
+class Repository(Node):
+    record: strawberry.Private[RepositoryRecord]
+    project_record: strawberry.Private[ProjectRecord]
+
+    @strawberry.field(description="Where the repository is hosted.")
+    def provider(self) -> RepositoryProvider:
+        return RepositoryProvider(self.record.provider)
+
+    @strawberry.field(description='The repository\'s name as its provider spells it: "owner/name".')
+    def name(self) -> str:
+        return self.record.name
+
+    @strawberry.field(description="The repository's web address.")
+    def url(self) -> str:
+        return repository_url(RepositoryProvider(self.record.provider), self.record.name)
+
+    @strawberry.field(description="The project the repository belongs to.")
+    def project(self) -> Project:
+        return Project.of(self.project_record)
+
+    @strawberry.field(description="Whether AI may work in this repository at all.")
+    def ai_enabled(self) -> bool:
+        return self.record.ai_enabled
+
+    @strawberry.field(description="The branches AI works on, as globs; empty: the default branch only.")
+    def branch_patterns(self) -> list[str]:
+        return self.record.branch_patterns
+
+    @strawberry.field(description="Whether AI runs here, and if not, why.")
+    def status(self) -> RepositoryStatus:
+        return repository_status(self.record.ai_enabled, self._project_settings())
+
+    @strawberry.field(description="The settings AI runs with here: the project's, unless switched off here.")
+    def effective_settings(self) -> EffectiveSettings:  # type: ignore[valid-type]
+        return effective_settings(
+            resolve_repository_settings(self._project_settings(), self.record.ai_enabled),
+            SettingSource.REPOSITORY,
+        )
+
+    @strawberry.field(description="When the repository's AI configuration last changed.")
+    def last_configured_at(self) -> dt.datetime | None:
+        return self.record.last_configured_at
+
+    def _project_settings(self) -> dict[str, EffectiveValue]:
+        return resolve_project_settings(
+            self.project_record.organization_settings, self.project_record.overrides
+        )
+
+    @classmethod
+    def of(cls, record: RepositoryRecord, project: ProjectRecord) -> Repository:
+        return cls(
+            id=strawberry.ID(encode_global_id("Repository", record.id)), record=record, project_record=project
+        )
+
+
+@strawberry.type(description="One field changed by an audited write.")
+class AuditChange:
+    field: str = strawberry.field(description="The field, as named in the API (e.g. fixEnabled).")
+    before: JSON | None = strawberry.field(description="Its value before the write.")
+    after: JSON | None = strawberry.field(description="Its value after the write.")
+
+
+@strawberry.type(
+    description="A record of one write to one object, kept in the same transaction as the write."
+)
+class AuditEntry(Node):
+    record: strawberry.Private[AuditEntryRecord]
+
+    @strawberry.field(description="What was done.")
+    def action(self) -> AuditAction:
+        return AuditAction(self.record.action)
+
+    @strawberry.field(description='Who did it: a user\'s login, "token:<name>", or "import".')
+    def actor(self) -> str:
+        return self.record.actor
+
+    @strawberry.field(description="The kind of object changed: ORGANIZATION, PROJECT or REPOSITORY.")
+    def target_type(self) -> str:
+        return self.record.target_type
+
+    @strawberry.field(description="The global id of the object changed, which may since have been deleted.")
+    def target_id(self) -> strawberry.ID:
+        return strawberry.ID(encode_global_id(self.record.target_type.capitalize(), self.record.target_id))
+
+    @strawberry.field(description="Each field changed, with its value before and after.")
+    def changes(self) -> list[AuditChange]:
+        return [
+            AuditChange(field=c["field"], before=c.get("before"), after=c.get("after"))
+            for c in self.record.changes
+        ]
+
+    @strawberry.field(description="The same for every entry that one mutation wrote.")
+    def batch_id(self) -> str:
+        return self.record.batch_id
+
+    @strawberry.field(description="When the write was committed.")
+    def created_at(self) -> dt.datetime:
+        return self.record.created_at
+
+    @classmethod
+    def of(cls, record: AuditEntryRecord) -> AuditEntry:
+        return cls(id=strawberry.ID(encode_global_id("AuditEntry", record.id)), record=record)
+
+
+def _require(info: Info, scope: Scope, organization_id: int) -> None:
+    if not info.context.viewer.can(scope, organization_id):
+        raise Forbidden(f"This token lacks the {scope.value} scope.")
