@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -72,7 +72,6 @@ async def client(engine: AsyncEngine, database_url: str) -> AsyncIterator[httpx.
 
 
 @pytest.fixture
-def database_environment(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[None]:
+def database_environment(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
     """DATABASE_URL pointing at the test database, for the command line."""
     monkeypatch.setenv("DATABASE_URL", database_url)
-    yield
