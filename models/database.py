@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+_WRITE = "aisettings_write"
 
 
 def create_engine(database_url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
@@ -18,6 +20,7 @@ def create_engine(database_url: str, *, pool_size: int = 10, echo: bool = False)
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, echo=echo)
         event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
+        event.listen(engine.sync_engine, "begin", _begin_sqlite_transaction)
         return engine
     return create_async_engine(
         url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
@@ -31,3 +34,18 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: ConnectionPoolE
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # The driver's own transaction handling off: SQLAlchemy's "begin" event below emits BEGIN itself.
+    dbapi_connection.isolation_level = None
+
+
+def _begin_sqlite_transaction(connection: Connection) -> None:
+    # A write takes SQLite's write lock at BEGIN, so that two writers never both read, then one fails
+    # to upgrade its lock; readers begin deferred and never block.
+    immediate = connection.get_execution_options().get(_WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def write_transaction(engine: AsyncEngine) -> AbstractAsyncContextManager[AsyncConnection]:
+    """A transaction for a write: BEGIN IMMEDIATE on SQLite; on PostgreSQL, writers lock the rows they
+    change (SELECT ... FOR UPDATE) inside it."""
+    return engine.execution_options(**{_WRITE: True}).begin()

@@ -45,6 +45,13 @@ def organizations_with_settings() -> Select[Any]:
     )
 
 
+def projects_with_settings() -> Select[Any]:
+    """Projects with their organization's settings, which their effective settings depend on."""
+    return select(project, *_settings_columns()).outerjoin(
+        organization_settings, organization_settings.c.organization_id == project.c.organization_id
+    )
+
+
 def _settings_columns() -> list[Any]:
     return [column for column in organization_settings.c if column.name != "organization_id"]
 
@@ -92,12 +99,8 @@ class Loaders:
         return [found.get(key) for key in slugs]
 
     async def _load_projects(self, ids: list[int]) -> list[ProjectRecord | None]:
-        statement = (
-            select(project, *_settings_columns())
-            .outerjoin(
-                organization_settings, organization_settings.c.organization_id == project.c.organization_id
-            )
-            .where(project.c.id.in_(ids), project.c.organization_id.in_(self._project_organization_ids))
+        statement = projects_with_settings().where(
+            project.c.id.in_(ids), project.c.organization_id.in_(self._project_organization_ids)
         )
         found = {
             row.id: project_record(row, organization_settings_values(row))

@@ -32,11 +32,6 @@ class Viewer:
     def visible_organization_ids(self, scope: Scope = Scope.ORG_READ) -> frozenset[int]:
         return frozenset({self.organization_id}) if scope in self.scopes else frozenset()
 
-    @property
-    def actor(self) -> str:
-        """How the audit log names this viewer."""
-        return f"token:{self.token_name}"
-
 
 async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
     """The viewer of a token, or None when the token is unknown, revoked, or its user has left the

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import strawberry
 from strawberry.extensions import SchemaExtension
 
+from .mutation import Mutation
 from .query import Query
 from .types import AuditEntry, Organization, Project, Repository
 
@@ -15,5 +16,8 @@ def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
 ) -> strawberry.Schema:
     return strawberry.Schema(
-        query=Query, types=[Organization, Project, Repository, AuditEntry], extensions=list(extensions)
+        query=Query,
+        mutation=Mutation,
+        types=[Organization, Project, Repository, AuditEntry],
+        extensions=list(extensions),
     )

@@ -62,15 +62,20 @@ def _registry_type(
     field_type: Callable[[SettingDefinition], object],
     *,
     is_input: bool = False,
-    extra_fields: Mapping[str, tuple[object, str]] = {},
+    leading_fields: Mapping[str, tuple[object, object]] = {},
+    extra_fields: Mapping[str, tuple[object, object]] = {},
 ) -> type:
-    """A Strawberry type with one field per registered setting (plus `extra_fields`)."""
+    """A Strawberry type with one field per registered setting, between `leading_fields` and
+    `extra_fields` (name -> (annotation, strawberry.field(...)))."""
     annotations: dict[str, object] = {}
     namespace: dict[str, object] = {"__annotations__": annotations}
-    fields = {setting.name: (field_type(setting), setting.description) for setting in SETTINGS}
-    for field_name, (annotation, field_description) in {**fields, **extra_fields}.items():
+    fields = {
+        setting.name: (field_type(setting), strawberry.field(description=setting.description))
+        for setting in SETTINGS
+    }
+    for field_name, (annotation, field) in {**leading_fields, **fields, **extra_fields}.items():
         annotations[field_name] = annotation
-        namespace[field_name] = strawberry.field(description=field_description)
+        namespace[field_name] = field
     decorate = strawberry.input if is_input else strawberry.type
     return decorate(type(name, (), namespace), description=description)
 
@@ -82,7 +87,7 @@ EffectiveSettings = _registry_type(
     extra_fields={
         "overridden_settings": (
             list[SettingName],  # type: ignore[valid-type]
-            "The settings whose value in force comes from this level.",
+            strawberry.field(description="The settings whose value in force comes from this level."),
         )
     },
 )
@@ -115,17 +120,25 @@ def settings_overrides(overrides: Mapping[str, SettingValue | None]) -> Any:
     return SettingsOverrides(**{setting.name: overrides.get(setting.name) for setting in SETTINGS})
 
 
-def _organization_settings_fields() -> dict[str, tuple[object, str]]:
+def _organization_settings_fields() -> dict[str, tuple[object, object]]:
     return {
         "locked_settings": (
             list[SettingName],  # type: ignore[valid-type]
-            "The settings the organization enforces: projects' overrides of them are kept but not in force.",
+            strawberry.field(
+                description="The settings the organization enforces: projects' overrides of them are kept "
+                "but not in force."
+            ),
         ),
         "version": (
             int,
-            "The version of these settings: +1 per write that changes them (for expectedVersion).",
+            strawberry.field(
+                description="The version of these settings: +1 per write that changes them (expectedVersion)."
+            ),
         ),
-        "updated_at": (dt.datetime | None, "When these settings last changed; null if never."),
+        "updated_at": (
+            dt.datetime | None,
+            strawberry.field(description="When these settings last changed; null if never."),
+        ),
     }
 
 

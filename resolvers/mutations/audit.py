@@ -1,0 +1,64 @@
+"""The audit entries of one mutation: collected while it applies its changes, then written in its
+transaction with one batch id, together with the bump of the organization's settings_version."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from aisettings.models.audit import AuditAction, AuditTarget
+from aisettings.models.tables import audit_entry, organization, utc_now
+from aisettings.resolvers.records import AuditEntryRecord, audit_entry_record
+
+
+@dataclass
+class AuditBatch:
+    organization_id: int
+    actor: str
+    request_id: str | None
+    batch_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    _rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(
+        self, action: AuditAction, target: AuditTarget, target_id: int, changes: list[dict[str, Any]]
+    ) -> None:
+        if changes:
+            self._rows.append(
+                {
+                    "organization_id": self.organization_id,
+                    "actor": self.actor,
+                    "action": action.value,
+                    "target_type": target.value,
+                    "target_id": target_id,
+                    "changes": changes,
+                    "batch_id": self.batch_id,
+                    "request_id": self.request_id,
+                }
+            )
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self._rows)
+
+    async def write(self, connection: AsyncConnection) -> list[AuditEntryRecord]:
+        """Inserts the entries (one statement) and bumps the organization's settings_version, the key of
+        every cache of its data. Writes nothing when nothing changed."""
+        if not self._rows:
+            return []
+        now = utc_now()
+        rows = (
+            await connection.execute(
+                insert(audit_entry).returning(*audit_entry.c, sort_by_parameter_order=True),
+                [{**row, "created_at": now} for row in self._rows],
+            )
+        ).all()
+        await connection.execute(
+            update(organization)
+            .where(organization.c.id == self.organization_id)
+            .values(settings_version=organization.c.settings_version + 1)
+        )
+        return [audit_entry_record(row) for row in rows]

@@ -1,0 +1,150 @@
+"""updateOrganizationSettings and setStoppingPoint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+from strawberry import Maybe
+
+from aisettings.models.access import Scope
+from aisettings.models.audit import AuditAction
+from aisettings.models.settings import SETTINGS_BY_NAME, SettingValue, StoppingPoint
+from aisettings.resolvers.context import Context
+from aisettings.resolvers.records import AuditEntryRecord, OrganizationRecord, ProjectRecord
+
+from .audit import AuditBatch
+from .errors import UserError, UserErrorCode, fail, raise_if_any
+from .settings_changes import apply_organization_settings, apply_project_overrides, locked_errors
+from .targets import authorize, load_projects_in_order, lock_organization_of
+from .transaction import run_write
+
+INPUT = "input"
+
+
+@dataclass(frozen=True)
+class OrganizationSettingsResult:
+    organization: OrganizationRecord
+    audit_entries: list[AuditEntryRecord]
+
+
+async def update_organization_settings(
+    context: Context,
+    organization_id: str,
+    values: dict[str, Maybe[SettingValue | None]],
+    locked_settings: Maybe[list[str] | None],
+    expected_version: int | None,
+) -> OrganizationSettingsResult:
+    """`values` by registry name; organization values are always explicit (null is INVALID_VALUE)."""
+    errors = [
+        UserError(
+            [INPUT, SETTINGS_BY_NAME[name].field_name],
+            UserErrorCode.INVALID_VALUE,
+            f"{SETTINGS_BY_NAME[name].field_name} cannot be null: an organization always has a value.",
+        )
+        for name, given in values.items()
+        if given is not None and given.value is None
+    ]
+    if locked_settings is not None and locked_settings.value is None:
+        errors.append(
+            UserError(
+                [INPUT, "lockedSettings"],
+                UserErrorCode.INVALID_VALUE,
+                "lockedSettings cannot be null; pass [] to lock nothing.",
+            )
+        )
+    raise_if_any(errors)
+    explicit = {
+        name: given.value for name, given in values.items() if given is not None and given.value is not None
+    }
+    locked = (
+        None if locked_settings is None or locked_settings.value is None else frozenset(locked_settings.value)
+    )
+
+    async def work(connection: AsyncConnection) -> OrganizationSettingsResult:
+        organization = await lock_organization_of(
+            connection, context.viewer, organization_id, [INPUT, "organizationId"], Scope.ORG_ADMIN
+        )
+        if expected_version is not None and expected_version != organization.settings_revision:
+            raise fail(
+                [INPUT, "expectedVersion"],
+                UserErrorCode.STALE_VERSION,
+                f"The settings are at version {organization.settings_revision}, not {expected_version}: "
+                "someone changed them since you read them. Read them again and retry.",
+            )
+        audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
+        updated = await apply_organization_settings(connection, organization, explicit, locked, audit)
+        return OrganizationSettingsResult(updated, await audit.write(connection))
+
+    return await run_write(context.engine, work)
+
+
+@dataclass(frozen=True)
+class StoppingPointResult:
+    organization: OrganizationRecord
+    projects: list[ProjectRecord]
+    batch_id: str | None
+
+
+async def set_stopping_point(
+    context: Context,
+    organization_id: str,
+    organization_stopping_point: Maybe[StoppingPoint | None],
+    project_ids: list[str] | None,
+    project_stopping_point: Maybe[StoppingPoint | None],
+) -> StoppingPointResult:
+    async def work(connection: AsyncConnection) -> StoppingPointResult:
+        viewer = context.viewer
+        organization = await lock_organization_of(
+            connection, viewer, organization_id, [INPUT, "organizationId"], Scope.ORG_READ
+        )
+        errors: list[UserError] = []
+        if organization_stopping_point is not None:
+            authorize(viewer, organization.id, Scope.ORG_ADMIN)
+            if organization_stopping_point.value is None:
+                errors.append(
+                    UserError(
+                        [INPUT, "organizationStoppingPoint"],
+                        UserErrorCode.INVALID_VALUE,
+                        "organizationStoppingPoint cannot be null: an organization always has one.",
+                    )
+                )
+        targets: list[ProjectRecord] = []
+        if project_ids is not None:
+            authorize(viewer, organization.id, Scope.PROJECT_ADMIN)
+            if project_stopping_point is None:
+                errors.append(
+                    UserError(
+                        [INPUT, "projectStoppingPoint"],
+                        UserErrorCode.INVALID_VALUE,
+                        "projectStoppingPoint is required with projectIds (null makes the projects inherit).",
+                    )
+                )
+            else:
+                changes = {"stopping_point": project_stopping_point.value}
+                errors += locked_errors(organization.settings, changes, [INPUT])
+            targets, missing = await load_projects_in_order(
+                connection, organization.id, project_ids, [INPUT, "projectIds"]
+            )
+            errors += missing
+        raise_if_any(errors)
+        audit = AuditBatch(organization.id, viewer.login, context.request_id)
+        if organization_stopping_point is not None and organization_stopping_point.value is not None:
+            organization = await apply_organization_settings(
+                connection, organization, {"stopping_point": organization_stopping_point.value}, None, audit
+            )
+        projects: list[ProjectRecord] = []
+        if project_stopping_point is not None:
+            diffs = await apply_project_overrides(
+                connection,
+                organization.settings,
+                targets,
+                {"stopping_point": project_stopping_point.value},
+                audit,
+                AuditAction.PROJECT_SETTINGS_UPDATED,
+            )
+            projects = [diff.after for diff in diffs]
+        await audit.write(connection)
+        return StoppingPointResult(organization, projects, audit.batch_id if audit.changed_anything else None)
+
+    return await run_write(context.engine, work)

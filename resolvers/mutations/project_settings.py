@@ -1,0 +1,179 @@
+"""updateProjectSettings, bulkUpdateProjectSettings and resetProjectSettings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from aisettings.models.access import Scope
+from aisettings.models.audit import AuditAction
+from aisettings.models.settings import SETTINGS
+from aisettings.models.tables import project
+from aisettings.resolvers.context import Context
+from aisettings.resolvers.loaders import projects_with_settings
+from aisettings.resolvers.projects import ProjectFilter, filter_conditions
+from aisettings.resolvers.records import (
+    AuditEntryRecord,
+    OrganizationRecord,
+    ProjectRecord,
+    organization_settings_values,
+    project_record,
+)
+
+from .audit import AuditBatch
+from .errors import UserErrorCode, fail, raise_if_any
+from .settings_changes import ProjectDiff, SettingsChanges, apply_project_overrides, locked_errors
+from .targets import (
+    MAX_BULK_ITEMS,
+    authorize,
+    decode_id,
+    load_projects,
+    load_projects_in_order,
+    lock_organization,
+    lock_organization_of,
+    not_found,
+    organization_id_of_project,
+)
+from .transaction import run_write
+
+INPUT = "input"
+
+
+@dataclass(frozen=True)
+class ProjectSettingsResult:
+    project: ProjectRecord
+    audit_entries: list[AuditEntryRecord]
+
+
+async def update_project_settings(
+    context: Context, project_id: str, changes: SettingsChanges, expected_version: int | None
+) -> ProjectSettingsResult:
+    path = [INPUT, "projectId"]
+
+    async def work(connection: AsyncConnection) -> ProjectSettingsResult:
+        key = decode_id(project_id, "Project", path)
+        organization_id = await organization_id_of_project(connection, key)
+        organization = (
+            None
+            if organization_id is None
+            else await lock_organization(connection, context.viewer, organization_id, Scope.PROJECT_READ)
+        )
+        if organization is None:
+            raise fail(path, UserErrorCode.NOT_FOUND, f"There is no project with id {project_id!r}.")
+        authorize(context.viewer, organization.id, Scope.PROJECT_ADMIN)
+        record = (await load_projects(connection, organization.id, [key]))[key]
+        if expected_version is not None and expected_version != record.version:
+            raise fail(
+                [INPUT, "expectedVersion"],
+                UserErrorCode.STALE_VERSION,
+                f"The project is at version {record.version}, not {expected_version}: someone changed it "
+                "since you read it. Read it again and retry.",
+            )
+        raise_if_any(locked_errors(organization.settings, changes, [INPUT, "changes"]))
+        audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
+        (diff,) = await apply_project_overrides(
+            connection, organization.settings, [record], changes, audit, AuditAction.PROJECT_SETTINGS_UPDATED
+        )
+        return ProjectSettingsResult(diff.after, await audit.write(connection))
+
+    return await run_write(context.engine, work)
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    diffs: list[ProjectDiff]  # every target, changed or not
+    batch_id: str | None
+
+    @property
+    def changed(self) -> list[ProjectDiff]:
+        return [diff for diff in self.diffs if diff.changed]
+
+
+async def bulk_update_project_settings(
+    context: Context,
+    organization_id: str,
+    project_ids: list[str] | None,
+    project_filter: ProjectFilter | None,
+    changes: SettingsChanges,
+    *,
+    dry_run: bool,
+) -> BulkResult:
+    if (project_ids is None) == (project_filter is None):
+        raise fail(
+            [INPUT],
+            UserErrorCode.CONFLICTING_INPUT,
+            "Give exactly one of projectIds and filter to choose the projects.",
+        )
+
+    async def work(connection: AsyncConnection) -> BulkResult:
+        organization = await lock_organization_of(
+            connection, context.viewer, organization_id, [INPUT, "organizationId"], Scope.PROJECT_ADMIN
+        )
+        if project_ids is not None:
+            targets, errors = await load_projects_in_order(
+                connection, organization.id, project_ids, [INPUT, "projectIds"]
+            )
+            raise_if_any(errors)
+        else:
+            assert project_filter is not None
+            targets = await _filtered_projects(connection, organization, project_filter)
+        raise_if_any(locked_errors(organization.settings, changes, [INPUT, "changes"]))
+        audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
+        diffs = await apply_project_overrides(
+            connection, organization.settings, targets, changes, audit, AuditAction.PROJECT_SETTINGS_UPDATED
+        )
+        await audit.write(connection)
+        return BulkResult(diffs, audit.batch_id if audit.changed_anything else None)
+
+    result = await run_write(context.engine, work, dry_run=dry_run)
+    return BulkResult(result.diffs, None) if dry_run else result
+
+
+async def _filtered_projects(
+    connection: AsyncConnection, organization: OrganizationRecord, project_filter: ProjectFilter
+) -> list[ProjectRecord]:
+    statement = (
+        projects_with_settings()
+        .where(*filter_conditions(organization.id, project_filter))
+        .order_by(project.c.slug)
+        .limit(MAX_BULK_ITEMS + 1)
+    )
+    rows = (await connection.execute(statement)).all()
+    if len(rows) > MAX_BULK_ITEMS:
+        raise fail(
+            [INPUT, "filter"],
+            UserErrorCode.TOO_MANY_ITEMS,
+            f"The filter matches more than {MAX_BULK_ITEMS} projects; narrow it or make several calls.",
+        )
+    return [project_record(row, organization_settings_values(row)) for row in rows]
+
+
+async def reset_project_settings(
+    context: Context, project_ids: list[str], settings: list[str] | None, *, dry_run: bool
+) -> BulkResult:
+    """Removes the projects' overrides of `settings` (all when None). The projects must belong to the
+    viewer's organization (a token acts in exactly one)."""
+    changes = {s.name: None for s in SETTINGS if settings is None or s.name in settings}
+
+    async def work(connection: AsyncConnection) -> BulkResult:
+        viewer = context.viewer
+        path = [INPUT, "projectIds"]
+        organization = await lock_organization(connection, viewer, viewer.organization_id, Scope.PROJECT_READ)
+        if organization is None:
+            raise_if_any(
+                [not_found([*path, str(index)], "Project", gid) for index, gid in enumerate(project_ids)]
+            )
+            return BulkResult([], None)
+        targets, errors = await load_projects_in_order(connection, organization.id, project_ids, path)
+        raise_if_any(errors)
+        authorize(viewer, organization.id, Scope.PROJECT_ADMIN)
+        audit = AuditBatch(organization.id, viewer.login, context.request_id)
+        diffs = await apply_project_overrides(
+            connection, organization.settings, targets, changes, audit, AuditAction.PROJECT_SETTINGS_RESET
+        )
+        await audit.write(connection)
+        return BulkResult(diffs, audit.batch_id if audit.changed_anything else None)
+
+    result = await run_write(context.engine, work, dry_run=dry_run)
+    return BulkResult(result.diffs, None) if dry_run else result

@@ -1,0 +1,148 @@
+"""Applying settings to an organization or to many projects at once, set-based, with audit entries."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from aisettings.models.audit import AuditAction, AuditTarget, field_changes
+from aisettings.models.settings import (
+    SETTINGS,
+    SETTINGS_BY_NAME,
+    OrganizationSettingsValues,
+    SettingValue,
+    resolve_project_settings,
+)
+from aisettings.models.tables import organization_settings, override_column, project, utc_now
+from aisettings.resolvers.records import OrganizationRecord, ProjectRecord
+
+from .audit import AuditBatch
+from .errors import UserError, UserErrorCode
+
+# Registry name -> new value; None = inherit (for projects). A setting left out is left as it is.
+SettingsChanges = Mapping[str, SettingValue | None]
+
+
+@dataclass(frozen=True)
+class ProjectDiff:
+    before: ProjectRecord
+    after: ProjectRecord
+
+    @property
+    def changed(self) -> bool:
+        return self.before.overrides != self.after.overrides
+
+    def changed_settings(self) -> list[str]:
+        """The settings whose value in force changes (registry order)."""
+        before = resolve_project_settings(self.before.organization_settings, self.before.overrides)
+        after = resolve_project_settings(self.after.organization_settings, self.after.overrides)
+        return [s.name for s in SETTINGS if before[s.name].value != after[s.name].value]
+
+
+def locked_errors(
+    organization: OrganizationSettingsValues, changes: SettingsChanges, path: list[str]
+) -> list[UserError]:
+    """A LOCKED error for each change that sets a value the organization enforces (removing an override,
+    null, stays allowed: it only drops an override that is not in force)."""
+    return [
+        UserError(
+            [*path, SETTINGS_BY_NAME[name].field_name],
+            UserErrorCode.LOCKED,
+            f"The organization locks {SETTINGS_BY_NAME[name].field_name}: projects cannot override it.",
+        )
+        for name, value in changes.items()
+        if value is not None and name in organization.locked
+    ]
+
+
+def _overrides_json(overrides: Mapping[str, SettingValue | None]) -> dict[str, Any]:
+    return {s.field_name: s.serialize(overrides.get(s.name)) for s in SETTINGS}
+
+
+async def apply_project_overrides(
+    connection: AsyncConnection,
+    organization: OrganizationSettingsValues,
+    targets: list[ProjectRecord],
+    changes: SettingsChanges,
+    audit: AuditBatch,
+    action: AuditAction,
+) -> list[ProjectDiff]:
+    """Sets `changes` on every target in one UPDATE of those that change; a diff per target (`after`
+    is also where an unchanged target picks up `organization`, the organization's settings now)."""
+    now = utc_now()
+    diffs: list[ProjectDiff] = []
+    changed_ids: list[int] = []
+    for record in targets:
+        overrides = {**record.overrides, **changes}
+        after = dataclasses.replace(record, organization_settings=organization)
+        if overrides != record.overrides:
+            after = dataclasses.replace(
+                after, overrides=overrides, version=record.version + 1, updated_at=now
+            )
+            changed_ids.append(record.id)
+            audit.add(
+                action,
+                AuditTarget.PROJECT,
+                record.id,
+                field_changes(_overrides_json(record.overrides), _overrides_json(overrides)),
+            )
+        diffs.append(ProjectDiff(before=record, after=after))
+    if changed_ids:
+        values = {override_column(SETTINGS_BY_NAME[name]): value for name, value in changes.items()}
+        await connection.execute(
+            update(project)
+            .where(project.c.id.in_(changed_ids))
+            .values(**values, version=project.c.version + 1, updated_at=now)
+        )
+    return diffs
+
+
+def _organization_json(settings: OrganizationSettingsValues) -> dict[str, Any]:
+    values: dict[str, Any] = {s.field_name: s.serialize(settings.values.get(s.name)) for s in SETTINGS}
+    values["lockedSettings"] = [s.enum_name for s in SETTINGS if s.name in settings.locked]
+    return values
+
+
+async def apply_organization_settings(
+    connection: AsyncConnection,
+    organization: OrganizationRecord,
+    values: Mapping[str, SettingValue],
+    locked: frozenset[str] | None,
+    audit: AuditBatch,
+) -> OrganizationRecord:
+    """Sets the organization's own values (and its locks, unless None); the organization as it is now."""
+    current = organization.settings
+    updated = OrganizationSettingsValues(
+        values={**current.values, **values}, locked=current.locked if locked is None else locked
+    )
+    changes = field_changes(_organization_json(current), _organization_json(updated))
+    if not changes:
+        return organization
+    now = utc_now()
+    row = {
+        **{s.name: updated.values.get(s.name) for s in SETTINGS},
+        "locked_settings": [s.name for s in SETTINGS if s.name in updated.locked],
+        "updated_at": now,
+    }
+    if organization.settings_revision == 0:  # the organization has no settings row yet
+        await connection.execute(
+            insert(organization_settings).values(organization_id=organization.id, version=1, **row)
+        )
+    else:
+        await connection.execute(
+            update(organization_settings)
+            .where(organization_settings.c.organization_id == organization.id)
+            .values(**row, version=organization_settings.c.version + 1)
+        )
+    audit.add(AuditAction.ORGANIZATION_SETTINGS_UPDATED, AuditTarget.ORGANIZATION, organization.id, changes)
+    return dataclasses.replace(
+        organization,
+        settings=updated,
+        settings_revision=organization.settings_revision + 1,
+        settings_updated_at=now,
+    )

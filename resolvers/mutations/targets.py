@@ -1,0 +1,160 @@
+"""Finding, locking and authorizing what a mutation writes. Everything of another organization, or that
+does not exist, is NOT_FOUND alike; what the viewer may see but not change is FORBIDDEN."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from aisettings.models.access import Scope
+from aisettings.models.tables import organization, project, repository
+from aisettings.resolvers.errors import BadUserInput
+from aisettings.resolvers.global_ids import decode_global_id_of_type
+from aisettings.resolvers.loaders import organizations_with_settings, projects_with_settings
+from aisettings.resolvers.records import (
+    OrganizationRecord,
+    ProjectRecord,
+    RepositoryRecord,
+    organization_record,
+    organization_settings_values,
+    project_record,
+    repository_record,
+)
+from aisettings.resolvers.viewer import Viewer
+
+from .errors import UserError, UserErrorCode, fail
+
+MAX_BULK_ITEMS = 1000
+ARTICLES = {"Organization": "an organization", "Project": "a project", "Repository": "a repository"}
+
+
+def not_found(path: list[str], type_name: str, global_id: str) -> UserError:
+    return UserError(path, UserErrorCode.NOT_FOUND, f"There is no {type_name.lower()} with id {global_id!r}.")
+
+
+def decode_id(global_id: str, type_name: str, path: list[str]) -> int:
+    try:
+        return decode_global_id_of_type(global_id, type_name)
+    except BadUserInput:
+        raise fail(
+            path, UserErrorCode.NOT_FOUND, f"{global_id!r} is not the id of {ARTICLES[type_name]}."
+        ) from None
+
+
+def decode_ids(
+    global_ids: list[str], type_name: str, path: list[str]
+) -> tuple[list[int | None], list[UserError]]:
+    """The primary keys (None where malformed) and a NOT_FOUND error for each malformed id."""
+    if len(global_ids) > MAX_BULK_ITEMS:
+        raise fail(
+            path,
+            UserErrorCode.TOO_MANY_ITEMS,
+            f"{len(global_ids)} ids were given; at most {MAX_BULK_ITEMS} are allowed in one call.",
+        )
+    keys: list[int | None] = []
+    errors: list[UserError] = []
+    for index, global_id in enumerate(global_ids):
+        try:
+            keys.append(decode_global_id_of_type(global_id, type_name))
+        except BadUserInput:
+            keys.append(None)
+            errors.append(not_found([*path, str(index)], type_name, global_id))
+    return keys, errors
+
+
+def authorize(viewer: Viewer, organization_id: int, scope: Scope) -> None:
+    if not viewer.can(scope, organization_id):
+        raise fail(
+            None,
+            UserErrorCode.FORBIDDEN,
+            f"You may not do this: it needs the {scope.value} scope in this organization.",
+        )
+
+
+async def lock_organization(
+    connection: AsyncConnection, viewer: Viewer, organization_id: int, visibility: Scope = Scope.ORG_READ
+) -> OrganizationRecord | None:
+    """The organization with its settings, its row locked until the transaction ends (on PostgreSQL; on
+    SQLite, BEGIN IMMEDIATE already holds the database's write lock). Every write of an organization
+    locks this row first, so writers of one organization never deadlock and never lose an update.
+    None when the viewer may not see it (or, with `visibility`, what in it the mutation targets)."""
+    if organization_id not in viewer.visible_organization_ids(visibility):
+        return None
+    statement = (
+        organizations_with_settings()
+        .where(organization.c.id == organization_id)
+        .with_for_update(of=organization)
+    )
+    row = (await connection.execute(statement)).one_or_none()
+    return None if row is None else organization_record(row)
+
+
+async def lock_organization_of(
+    connection: AsyncConnection, viewer: Viewer, global_id: str, path: list[str], scope: Scope
+) -> OrganizationRecord:
+    """The organization of `global_id`, locked and authorized for `scope`."""
+    record = await lock_organization(
+        connection, viewer, decode_id(global_id, "Organization", path), Scope.ORG_READ
+    )
+    if record is None:
+        raise fail(path, UserErrorCode.NOT_FOUND, f"There is no organization with id {global_id!r}.")
+    authorize(viewer, record.id, scope)
+    return record
+
+
+async def organization_id_of_project(connection: AsyncConnection, project_id: int) -> int | None:
+    statement = select(project.c.organization_id).where(project.c.id == project_id)
+    return (await connection.execute(statement)).scalar_one_or_none()
+
+
+async def organization_id_of_repository(connection: AsyncConnection, repository_id: int) -> int | None:
+    statement = (
+        select(project.c.organization_id)
+        .join(repository, repository.c.project_id == project.c.id)
+        .where(repository.c.id == repository_id)
+    )
+    return (await connection.execute(statement)).scalar_one_or_none()
+
+
+async def load_projects(
+    connection: AsyncConnection, organization_id: int, project_ids: list[int]
+) -> dict[int, ProjectRecord]:
+    """The projects among `project_ids` that belong to the organization (read after its lock)."""
+    statement = projects_with_settings().where(
+        project.c.id.in_(project_ids), project.c.organization_id == organization_id
+    )
+    rows = (await connection.execute(statement)).all()
+    return {row.id: project_record(row, organization_settings_values(row)) for row in rows}
+
+
+async def load_repositories(
+    connection: AsyncConnection, organization_id: int, repository_ids: list[int]
+) -> dict[int, tuple[RepositoryRecord, ProjectRecord]]:
+    """The repositories among `repository_ids` of the organization's projects, each with its project."""
+    statement = (
+        select(repository)
+        .join(project, project.c.id == repository.c.project_id)
+        .where(repository.c.id.in_(repository_ids), project.c.organization_id == organization_id)
+    )
+    rows = (await connection.execute(statement)).all()
+    project_ids = sorted({row.project_id for row in rows})
+    projects = await load_projects(connection, organization_id, project_ids)
+    return {row.id: (repository_record(row), projects[row.project_id]) for row in rows}
+
+
+async def load_projects_in_order(
+    connection: AsyncConnection, organization_id: int, global_ids: list[str], path: list[str]
+) -> tuple[list[ProjectRecord], list[UserError]]:
+    """The projects of `global_ids` in the organization, in order and without repeats, and a NOT_FOUND
+    error naming the index of each id that is malformed, unknown or of another organization."""
+    keys, errors = decode_ids(global_ids, "Project", path)
+    found = await load_projects(connection, organization_id, [key for key in keys if key is not None])
+    targets: dict[int, ProjectRecord] = {}
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        if key in found:
+            targets.setdefault(key, found[key])
+        else:
+            errors.append(not_found([*path, str(index)], "Project", global_ids[index]))
+    return list(targets.values()), errors

@@ -1,0 +1,318 @@
+"""The `aisettings` commands besides import/export: tokens, demo data, the schema, migrations, help."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aisettings.app.cli import build_parser, main
+from aisettings.app.tokens import create_token
+from aisettings.models.tables import Role
+from tests.factories import Org, make_member, make_organization
+from tests.graphql import post
+
+VIEWER = "query { viewer { login } }"
+
+
+async def run_cli(*arguments: str) -> int:
+    """Runs `aisettings ARGUMENTS` as the console script does, in a thread of its own (it runs its own
+    event loop); returns its exit status."""
+    try:
+        await asyncio.to_thread(main, list(arguments))
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    return 0
+
+
+async def make_acme_member(engine: AsyncEngine, role: Role = Role.ADMIN) -> Org:
+    org = await make_organization(engine, "acme")
+    await make_member(engine, org, "alice", role)
+    return org
+
+
+# --- token ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_token_create_prints_a_token_that_authenticates(
+    engine: AsyncEngine, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+
+    status = await run_cli("token", "create", "--org", "acme", "--user", "alice", "--name", "ci")
+
+    assert status == 0
+    token = capsys.readouterr().out.strip()
+    response = await post(client, token, VIEWER)
+    assert response.status_code == 200
+    assert response.json() == {"data": {"viewer": {"login": "alice"}}}
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_token_create_with_scopes_limits_the_token_to_them(
+    engine: AsyncEngine, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine, Role.OWNER)
+    query = 'query { organization(slug: "acme") { viewerCanAdminister } }'
+
+    await run_cli("token", "create", "--org", "acme", "--user", "alice", "--scopes", "org:read,project:read")
+
+    token = capsys.readouterr().out.strip()
+    response = await post(client, token, query)
+    assert response.json() == {"data": {"organization": {"viewerCanAdminister": False}}}
+
+
+@pytest.mark.usefixtures("database_environment")
+@pytest.mark.parametrize(
+    ("organization", "login"), [("acme", "mallory"), ("globex", "alice")], ids=["unknown-user", "other-org"]
+)
+async def test_token_create_for_someone_who_is_not_a_member_fails(
+    engine: AsyncEngine, capsys: pytest.CaptureFixture[str], organization: str, login: str
+) -> None:
+    await make_acme_member(engine)
+    await make_organization(engine, "globex")
+
+    status = await run_cli("token", "create", "--org", organization, "--user", login)
+
+    assert status == 1
+    captured = capsys.readouterr()
+    assert f"{login!r} is not a member of an organization {organization!r}" in captured.err
+    assert captured.out == ""
+
+
+@pytest.mark.usefixtures("database_environment")
+@pytest.mark.parametrize(
+    ("role", "scopes", "refused"),
+    [(Role.MEMBER, "org:read,project:admin", "project:admin"), (Role.ADMIN, "org:admin", "org:admin")],
+    ids=["member-asks-project-admin", "admin-asks-org-admin"],
+)
+async def test_token_create_with_scopes_beyond_the_role_fails(
+    engine: AsyncEngine, capsys: pytest.CaptureFixture[str], role: Role, scopes: str, refused: str
+) -> None:
+    await make_acme_member(engine, role)
+
+    status = await run_cli("token", "create", "--org", "acme", "--user", "alice", "--scopes", scopes)
+
+    assert status == 1
+    captured = capsys.readouterr()
+    assert refused in captured.err
+    assert captured.out == ""
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_token_create_with_an_unknown_scope_fails(
+    engine: AsyncEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+
+    status = await run_cli("token", "create", "--org", "acme", "--user", "alice", "--scopes", "org:write")
+
+    assert status == 1
+    assert "org:write" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_token_list_shows_each_token_but_never_its_secret(
+    engine: AsyncEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+    secret = await create_token(engine, "acme", "alice", name="deploy-bot")
+
+    status = await run_cli("token", "list")
+
+    assert status == 0
+    output = capsys.readouterr().out
+    [line] = output.splitlines()
+    token_id, prefix, organization, login, name = line.split("\t")[:5]
+    assert token_id.isdigit()
+    assert secret.startswith(prefix.rstrip("…"))
+    assert (organization, login, name) == ("acme", "alice", "deploy-bot")
+    assert secret not in output
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_token_list_with_org_shows_only_that_organizations_tokens(
+    engine: AsyncEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+    globex = await make_organization(engine, "globex")
+    await make_member(engine, globex, "bob")
+    await create_token(engine, "acme", "alice", name="acme-token")
+    await create_token(engine, "globex", "bob", name="globex-token")
+
+    await run_cli("token", "list", "--org", "globex")
+
+    assert [line.split("\t")[4] for line in capsys.readouterr().out.splitlines()] == ["globex-token"]
+
+
+def _token_id(listing: str, name: str) -> str:
+    return next(line.split("\t")[0] for line in listing.splitlines() if line.split("\t")[4] == name)
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_revoked_token_is_refused_with_401(
+    engine: AsyncEngine, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+    secret = await create_token(engine, "acme", "alice", name="leaked")
+    await run_cli("token", "list")
+    token_id = _token_id(capsys.readouterr().out, "leaked")
+
+    status = await run_cli("token", "revoke", token_id)
+
+    assert status == 0
+    response = await post(client, secret, VIEWER)
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_revoking_a_token_leaves_the_others_working(
+    engine: AsyncEngine, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+    await create_token(engine, "acme", "alice", name="leaked")
+    kept = await create_token(engine, "acme", "alice", name="kept")
+    await run_cli("token", "list")
+    token_id = _token_id(capsys.readouterr().out, "leaked")
+
+    await run_cli("token", "revoke", token_id)
+
+    assert (await post(client, kept, VIEWER)).status_code == 200
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_revoking_an_unknown_token_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    status = await run_cli("token", "revoke", "999999")
+
+    assert status == 1
+    assert "999999" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_revoking_a_token_twice_fails(engine: AsyncEngine, capsys: pytest.CaptureFixture[str]) -> None:
+    await make_acme_member(engine)
+    await create_token(engine, "acme", "alice", name="leaked")
+    await run_cli("token", "list")
+    token_id = _token_id(capsys.readouterr().out, "leaked")
+    await run_cli("token", "revoke", token_id)
+
+    status = await run_cli("token", "revoke", token_id)
+
+    assert status == 1
+
+
+# --- demo ----------------------------------------------------------------------------------------------
+
+DEMO_SIZE = """
+query {
+  organization(slug: "demo") {
+    projects(first: 1000) { totalCount nodes { repositories { totalCount } } }
+  }
+}
+"""
+
+
+async def demo_size(engine: AsyncEngine, client: httpx.AsyncClient) -> tuple[int, int]:
+    """(projects, repositories) of the demo organization, as its owner sees them."""
+    token = await create_token(engine, "demo", "demo-owner", name="demo-test")
+    response = await post(client, token, DEMO_SIZE)
+    projects = response.json()["data"]["organization"]["projects"]
+    return projects["totalCount"], sum(p["repositories"]["totalCount"] for p in projects["nodes"])
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_demo_creates_the_demo_organization_of_the_asked_size(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    status = await run_cli("demo", "--projects", "12", "--repos-per-project", "2")
+
+    assert status == 0
+    assert await demo_size(engine, client) == (12, 24)
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_demo_fails_when_the_demo_organization_exists(capsys: pytest.CaptureFixture[str]) -> None:
+    await run_cli("demo", "--projects", "12", "--repos-per-project", "2")
+    capsys.readouterr()
+
+    status = await run_cli("demo", "--projects", "3")
+
+    assert status == 1
+    assert "--replace" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_demo_with_replace_replaces_the_demo_organization(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    await run_cli("demo", "--projects", "12", "--repos-per-project", "2")
+
+    status = await run_cli("demo", "--projects", "3", "--repos-per-project", "1", "--replace")
+
+    assert status == 0
+    assert await demo_size(engine, client) == (3, 3)
+
+
+# --- schema, db ----------------------------------------------------------------------------------------
+
+
+def test_schema_prints_the_sdl(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["schema"])
+
+    assert "type Query {" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("database_environment", "engine")
+async def test_db_current_prints_the_head_revision(capsys: pytest.CaptureFixture[str]) -> None:
+    status = await run_cli("db", "current")
+
+    assert status == 0
+    assert capsys.readouterr().out.strip() == "Current revision: 0001"
+
+
+# --- help ----------------------------------------------------------------------------------------------
+
+
+def _command_paths(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every command and subcommand of `parser`, the program itself included."""
+    yield path
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                yield from _command_paths(subparser, (*path, name))
+
+
+COMMAND_PATHS = list(_command_paths(build_parser()))
+
+
+def test_help_covers_every_documented_command() -> None:
+    assert {" ".join(path) for path in COMMAND_PATHS} >= {
+        "serve",
+        "import",
+        "export",
+        "token create",
+        "token list",
+        "token revoke",
+        "demo",
+        "schema",
+        "db upgrade",
+        "db downgrade",
+        "db current",
+    }
+
+
+@pytest.mark.parametrize("command", COMMAND_PATHS, ids=lambda path: " ".join(path) or "aisettings")
+def test_help_prints_the_usage_and_exits_0(
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--help"])
+
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: {' '.join(('aisettings', *command))}")

@@ -1,0 +1,542 @@
+"""`aisettings import` and `aisettings export`: an idempotent, all-or-nothing upsert of organizations from
+JSON, and its inverse."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aisettings.app.cli import main
+from aisettings.app.tokens import create_token
+from aisettings.models.tables import Role, metadata
+from tests.factories import make_member, make_organization, make_project, make_repository
+from tests.graphql import document, execute
+
+pytestmark = pytest.mark.usefixtures("database_environment")
+
+ACME: dict[str, Any] = {
+    "organizations": [
+        {
+            "slug": "acme",
+            "name": "Acme",
+            "settings": {
+                "scanEnabled": True,
+                "fixEnabled": False,
+                "stoppingPoint": "PULL_REQUEST",
+                "lockedSettings": ["SCAN_ENABLED"],
+            },
+            "members": [{"login": "alice", "role": "owner"}, {"login": "bob", "role": "member"}],
+            "projects": [
+                {
+                    "slug": "web",
+                    "name": "Web",
+                    "overrides": {"scanEnabled": False, "fixEnabled": True},
+                    "repositories": [
+                        {
+                            "provider": "GITHUB",
+                            "name": "acme/web",
+                            "aiEnabled": True,
+                            "branchPatterns": ["main", "release/*"],
+                        }
+                    ],
+                },
+                {
+                    "slug": "api",
+                    "name": "API",
+                    "overrides": {"stoppingPoint": "MERGE"},
+                    "repositories": [{"provider": "GITLAB", "name": "acme/backend/api", "aiEnabled": False}],
+                },
+            ],
+        }
+    ]
+}
+
+TREE = """
+query ($slug: String!) {
+  organization(slug: $slug) {
+    name
+    settings { scanEnabled fixEnabled stoppingPoint lockedSettings }
+    projects(orderBy: {field: SLUG, direction: ASC}) {
+      nodes {
+        slug name
+        overrides { scanEnabled fixEnabled stoppingPoint }
+        effectiveSettings { scanEnabled { value locked overrideIgnored } }
+        repositories { nodes { provider name aiEnabled branchPatterns } }
+      }
+    }
+  }
+}
+"""
+
+
+async def run_cli(*arguments: str) -> int:
+    """Runs `aisettings ARGUMENTS` as the console script does, in a thread of its own (it runs its own
+    event loop); returns its exit status."""
+    try:
+        await asyncio.to_thread(main, list(arguments))
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    return 0
+
+
+def acme_file() -> dict[str, Any]:
+    return copy.deepcopy(ACME)
+
+
+def _changed(path: list[str | int], value: Any) -> dict[str, Any]:
+    """The ACME file with the value at `path` set (a new key or list item included)."""
+    changed = acme_file()
+    container: Any = changed
+    for key in path[:-1]:
+        container = container[key]
+    if isinstance(container, list) and path[-1] == len(container):
+        container.append(value)
+    else:
+        container[path[-1]] = value
+    return changed
+
+
+def write_file(directory: Path, content: dict[str, Any] | bytes) -> Path:
+    path = directory / "organizations.json"
+    path.write_bytes(content if isinstance(content, bytes) else json.dumps(content).encode())
+    return path
+
+
+async def dump_database(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order."""
+    async with engine.connect() as connection:
+        return {
+            table.name: [
+                tuple(row)
+                for row in await connection.execute(select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in metadata.sorted_tables
+        }
+
+
+async def import_acme(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = write_file(tmp_path, acme_file())
+    assert await run_cli("import", str(path)) == 0
+    capsys.readouterr()
+    return path
+
+
+async def test_import_creates_what_the_file_holds_and_reports_the_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file(tmp_path, acme_file())
+
+    status = await run_cli("import", str(path))
+
+    assert status == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "organizations: 1 created, 0 changed, 0 unchanged",
+        "members: 2 created, 0 changed, 0 unchanged",
+        "projects: 2 created, 0 changed, 0 unchanged",
+        "repositories: 2 created, 0 changed, 0 unchanged",
+    ]
+
+
+async def test_imported_organization_is_visible_through_graphql(
+    engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    token = await create_token(engine, "acme", "bob", name="reader")
+
+    data = await execute(client, token, TREE, {"slug": "acme"})
+
+    organization = data["organization"]
+    assert organization["name"] == "Acme"
+    assert organization["settings"] == {
+        "scanEnabled": True,
+        "fixEnabled": False,
+        "stoppingPoint": "PULL_REQUEST",
+        "lockedSettings": ["SCAN_ENABLED"],
+    }
+    assert [
+        (project["slug"], project["name"], project["overrides"], project["repositories"]["nodes"])
+        for project in organization["projects"]["nodes"]
+    ] == [
+        (
+            "api",
+            "API",
+            {"scanEnabled": None, "fixEnabled": None, "stoppingPoint": "MERGE"},
+            [{"provider": "GITLAB", "name": "acme/backend/api", "aiEnabled": False, "branchPatterns": []}],
+        ),
+        (
+            "web",
+            "Web",
+            {"scanEnabled": False, "fixEnabled": True, "stoppingPoint": None},
+            [
+                {
+                    "provider": "GITHUB",
+                    "name": "acme/web",
+                    "aiEnabled": True,
+                    "branchPatterns": ["main", "release/*"],
+                }
+            ],
+        ),
+    ]
+
+
+async def test_imported_member_gets_the_role_of_the_file(
+    engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    owner_token = await create_token(engine, "acme", "alice", name="owner")
+    member_token = await create_token(engine, "acme", "bob", name="member")
+    query = 'query { organization(slug: "acme") { viewerCanAdminister } }'
+
+    as_owner = await execute(client, owner_token, query)
+    as_member = await execute(client, member_token, query)
+
+    assert as_owner["organization"]["viewerCanAdminister"] is True
+    assert as_member["organization"]["viewerCanAdminister"] is False
+
+
+async def test_override_of_a_locked_setting_is_kept_but_ignored(
+    engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    token = await create_token(engine, "acme", "alice", name="reader")
+
+    data = await execute(client, token, TREE, {"slug": "acme"})
+
+    web = next(p for p in data["organization"]["projects"]["nodes"] if p["slug"] == "web")
+    assert web["overrides"]["scanEnabled"] is False
+    assert web["effectiveSettings"]["scanEnabled"] == {"value": True, "locked": True, "overrideIgnored": True}
+
+
+NOTHING_CHANGED = [
+    "organizations: 0 created, 0 changed, 1 unchanged",
+    "members: 0 created, 0 changed, 2 unchanged",
+    "projects: 0 created, 0 changed, 2 unchanged",
+    "repositories: 0 created, 0 changed, 2 unchanged",
+]
+
+
+def _report_with(changed_line: str) -> list[str]:
+    """NOTHING_CHANGED, but for the line of the same kind as `changed_line`."""
+    kind = changed_line.split(":")[0]
+    return [changed_line if line.startswith(f"{kind}:") else line for line in NOTHING_CHANGED]
+
+
+async def test_importing_the_same_file_again_reports_nothing_created_or_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = await import_acme(tmp_path, capsys)
+
+    status = await run_cli("import", str(path))
+
+    assert status == 0
+    assert capsys.readouterr().out.splitlines() == NOTHING_CHANGED
+
+
+async def test_importing_the_same_file_again_writes_nothing(
+    engine: AsyncEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = await import_acme(tmp_path, capsys)
+    before = await dump_database(engine)
+
+    await run_cli("import", str(path))
+
+    assert await dump_database(engine) == before
+
+
+WEB_FIX_ENABLED: list[str | int] = ["organizations", 0, "projects", 0, "overrides", "fixEnabled"]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "changed_line"),
+    [
+        pytest.param(WEB_FIX_ENABLED, False, "projects: 0 created, 1 changed, 1 unchanged", id="override"),
+        pytest.param(
+            ["organizations", 0, "projects", 1, "overrides", "stoppingPoint"],
+            None,
+            "projects: 0 created, 1 changed, 1 unchanged",
+            id="override-back-to-inherit",
+        ),
+        pytest.param(
+            ["organizations", 0, "projects", 1, "name"],
+            "Public API",
+            "projects: 0 created, 1 changed, 1 unchanged",
+            id="project-name",
+        ),
+        pytest.param(
+            ["organizations", 0, "projects", 0, "repositories", 0, "branchPatterns"],
+            ["main"],
+            "repositories: 0 created, 1 changed, 1 unchanged",
+            id="branch-patterns",
+        ),
+        pytest.param(
+            ["organizations", 0, "members", 1, "role"],
+            "admin",
+            "members: 0 created, 1 changed, 1 unchanged",
+            id="member-role",
+        ),
+        pytest.param(
+            ["organizations", 0, "name"],
+            "Acme Corp",
+            "organizations: 0 created, 1 changed, 0 unchanged",
+            id="organization-name",
+        ),
+        pytest.param(
+            ["organizations", 0, "settings", "stoppingPoint"],
+            "MERGE",
+            "organizations: 0 created, 1 changed, 0 unchanged",
+            id="organization-setting",
+            marks=pytest.mark.xfail(
+                reason="BUG: a change of organization settings is reported as 'unchanged'", strict=True
+            ),
+        ),
+    ],
+)
+async def test_reimport_with_one_change_reports_exactly_that_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], path: list[str | int], value: Any, changed_line: str
+) -> None:
+    await import_acme(tmp_path, capsys)
+    file = write_file(tmp_path, _changed(path, value))
+
+    status = await run_cli("import", str(file))
+
+    assert status == 0
+    assert capsys.readouterr().out.splitlines() == _report_with(changed_line)
+
+
+async def test_reimport_with_one_changed_override_audits_exactly_that_change(
+    engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    token = await create_token(engine, "acme", "alice", name="auditor")
+    audit_log = document("AuditLog")
+    first_import = await execute(client, token, audit_log, {"slug": "acme"})
+    path = write_file(tmp_path, _changed(WEB_FIX_ENABLED, False))
+
+    await run_cli("import", str(path))
+
+    after = await execute(client, token, audit_log, {"slug": "acme"})
+    entries = after["organization"]["auditLog"]["nodes"]
+    new_entries = entries[: len(entries) - len(first_import["organization"]["auditLog"]["nodes"])]
+    assert [(entry["action"], entry["actor"], entry["changes"]) for entry in new_entries] == [
+        ("PROJECT_SETTINGS_UPDATED", "import", [{"field": "fixEnabled", "before": True, "after": False}])
+    ]
+
+
+async def test_reimport_with_one_changed_override_changes_only_that_override(
+    engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    token = await create_token(engine, "acme", "alice", name="reader")
+    before = await execute(client, token, TREE, {"slug": "acme"})
+    path = write_file(tmp_path, _changed(WEB_FIX_ENABLED, False))
+
+    await run_cli("import", str(path))
+
+    after = await execute(client, token, TREE, {"slug": "acme"})
+    before["organization"]["projects"]["nodes"][1]["overrides"]["fixEnabled"] = False
+    assert after == before
+
+
+async def test_export_then_import_into_the_same_database_changes_nothing(
+    engine: AsyncEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    assert await run_cli("export") == 0
+    exported = write_file(tmp_path, capsys.readouterr().out.encode())
+    before = await dump_database(engine)
+
+    status = await run_cli("import", str(exported))
+
+    assert status == 0
+    assert await dump_database(engine) == before
+
+
+@pytest.mark.xfail(
+    reason="BUG: importing the export of an organization without a settings row creates that row "
+    "(settings.updatedAt changes from null to now)",
+    strict=True,
+)
+async def test_export_then_import_of_an_organization_without_settings_changes_nothing(
+    engine: AsyncEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    org = await make_organization(engine, "globex")
+    await make_member(engine, org, "carol", Role.ADMIN)
+    project_id = await make_project(engine, org, "shop", overrides={"fix_enabled": True})
+    await make_repository(engine, project_id, "globex/shop", branch_patterns=["main"])
+    assert await run_cli("export") == 0
+    exported = write_file(tmp_path, capsys.readouterr().out.encode())
+    before = await dump_database(engine)
+
+    status = await run_cli("import", str(exported))
+
+    assert status == 0
+    assert await dump_database(engine) == before
+
+
+async def test_export_prints_every_organization_in_the_import_format(
+    engine: AsyncEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+
+    status = await run_cli("export")
+
+    assert status == 0
+    exported = json.loads(capsys.readouterr().out)
+    acme = exported["organizations"][0]
+    assert [o["slug"] for o in exported["organizations"]] == ["acme"]
+    assert acme["settings"] == ACME["organizations"][0]["settings"]
+    assert acme["members"] == ACME["organizations"][0]["members"]
+    assert [(p["slug"], p["overrides"]) for p in acme["projects"]] == [
+        ("api", {"stoppingPoint": "MERGE"}),
+        ("web", {"scanEnabled": False, "fixEnabled": True}),
+    ]
+
+
+async def test_export_with_org_prints_only_that_organization(
+    engine: AsyncEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    await make_organization(engine, "globex")
+
+    status = await run_cli("export", "--org", "globex")
+
+    assert status == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert [o["slug"] for o in exported["organizations"]] == ["globex"]
+
+
+async def test_export_of_an_unknown_organization_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    status = await run_cli("export", "--org", "nowhere")
+
+    assert status == 1
+    captured = capsys.readouterr()
+    assert "'nowhere'" in captured.err
+    assert captured.out == ""
+
+
+async def test_import_from_standard_input(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(ACME).encode())))
+
+    status = await run_cli("import", "-")
+
+    assert status == 0
+    assert "projects: 2 created" in capsys.readouterr().out
+    assert [row[1] for row in (await dump_database(engine))["organization"]] == ["acme"]
+
+
+# --- Files that are not valid: rejected as a whole, with the JSON path of each problem ---------------------
+
+
+def _second_organization_invalid(first_slug: str) -> dict[str, Any]:
+    second = {
+        "slug": "globex",
+        "projects": [{"slug": "shop", "repositories": [{"provider": "GITHUB", "name": "not a repository"}]}],
+    }
+    file = _changed(["organizations", 0, "slug"], first_slug)
+    file["organizations"].append(second)
+    return file
+
+
+PROJECT = "$.organizations[0].projects"
+MALFORMED_FILES: dict[str, tuple[dict[str, Any] | bytes, str]] = {
+    "invalid-json": (b'{"organizations": [{"slug": "acme",', "$: Invalid JSON"),
+    "not-an-object": (b"[]", "$: "),
+    "unknown-field": (
+        _changed(["organizations", 0, "projects", 1, "color"], "red"),
+        f"{PROJECT}[1].color:",
+    ),
+    "wrong-type": (
+        _changed(["organizations", 0, "projects", 1, "overrides", "fixEnabled"], "yes"),
+        f"{PROJECT}[1].overrides.fixEnabled:",
+    ),
+    "bad-enum-value": (
+        _changed(["organizations", 0, "projects", 1, "overrides", "stoppingPoint"], "SOMETIMES"),
+        f"{PROJECT}[1].overrides.stoppingPoint:",
+    ),
+    "bad-locked-setting": (
+        _changed(["organizations", 0, "settings", "lockedSettings"], ["SCAN_ENABLED", "COLOR"]),
+        "$.organizations[0].settings.lockedSettings[1]:",
+    ),
+    "bad-role": (
+        _changed(["organizations", 0, "members", 1, "role"], "king"),
+        "$.organizations[0].members[1].role:",
+    ),
+    "bad-provider": (
+        _changed(["organizations", 0, "projects", 0, "repositories", 0, "provider"], "SVN"),
+        f"{PROJECT}[0].repositories[0].provider:",
+    ),
+    "bad-slug": (
+        _changed(["organizations", 0, "projects", 1, "slug"], "no spaces"),
+        f"{PROJECT}[1].slug:",
+    ),
+    "duplicate-project-slug": (
+        _changed(["organizations", 0, "projects", 1, "slug"], "web"),
+        f"{PROJECT}[1]: project slug 'web' appears more than once",
+    ),
+    "repository-name-invalid-for-provider": (
+        _changed(["organizations", 0, "projects", 0, "repositories", 0, "name"], "acme/team/web"),
+        f"{PROJECT}[0].repositories[0].name:",
+    ),
+    "bitbucket-repository-name-in-uppercase": (
+        _changed(
+            ["organizations", 0, "projects", 1, "repositories", 1],
+            {"provider": "BITBUCKET", "name": "Acme/Web"},
+        ),
+        f"{PROJECT}[1].repositories[1].name:",
+    ),
+    "invalid-branch-pattern": (
+        _changed(["organizations", 0, "projects", 0, "repositories", 0, "branchPatterns", 2], "feature..x"),
+        f"{PROJECT}[0].repositories[0].branchPatterns[2]:",
+    ),
+    "second-organization-invalid-after-an-existing-one": (
+        _second_organization_invalid("acme"),
+        "$.organizations[1].projects[0].repositories[0].name:",
+    ),
+    "second-organization-invalid-after-a-new-one": (
+        _second_organization_invalid("initech"),
+        "$.organizations[1].projects[0].repositories[0].name:",
+    ),
+}
+
+
+@pytest.mark.parametrize(("content", "problem"), MALFORMED_FILES.values(), ids=MALFORMED_FILES.keys())
+async def test_invalid_file_fails_and_names_the_json_path_of_the_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: dict[str, Any] | bytes, problem: str
+) -> None:
+    path = write_file(tmp_path, content)
+
+    status = await run_cli("import", str(path))
+
+    assert status == 1
+    captured = capsys.readouterr()
+    assert problem in captured.err
+    assert "nothing was written" in captured.err
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(("content", "problem"), MALFORMED_FILES.values(), ids=MALFORMED_FILES.keys())
+async def test_invalid_file_leaves_the_database_exactly_as_it_was(
+    engine: AsyncEngine, tmp_path: Path, content: dict[str, Any] | bytes, problem: str
+) -> None:
+    existing = await make_organization(engine, "acme", settings={"fix_enabled": True}, locked=[])
+    await make_member(engine, existing, "alice", Role.ADMIN)
+    project_id = await make_project(engine, existing, "web", overrides={"fix_enabled": False})
+    await make_repository(engine, project_id, "acme/web")
+    before = await dump_database(engine)
+    path = write_file(tmp_path, content)
+
+    await run_cli("import", str(path))
+
+    assert await dump_database(engine) == before

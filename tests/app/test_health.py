@@ -1,0 +1,53 @@
+"""/healthz says the process runs; /readyz says whether it can reach its database."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from aisettings.app.asgi import create_app
+from aisettings.app.config import Config
+
+UNREACHABLE_DATABASES = {
+    "postgresql-closed-port": "postgresql+asyncpg://postgres@127.0.0.1:1/nothing",
+    "sqlite-missing-directory": "sqlite+aiosqlite:////nonexistent-directory/for/aisettings/test.db",
+}
+
+
+async def test_healthz_answers_ok(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_answers_ok_when_the_database_is_reachable(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("unreachable_url", UNREACHABLE_DATABASES.values(), ids=UNREACHABLE_DATABASES.keys())
+async def test_readyz_answers_503_with_json_when_the_database_is_unreachable(unreachable_url: str) -> None:
+    app = create_app(Config(database_url=unreachable_url))
+    transport = httpx.ASGITransport(app=app)
+
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as unready_client:
+        response = await unready_client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["status"] != "ok"
+
+
+@pytest.mark.parametrize("unreachable_url", UNREACHABLE_DATABASES.values(), ids=UNREACHABLE_DATABASES.keys())
+async def test_healthz_answers_ok_even_when_the_database_is_unreachable(unreachable_url: str) -> None:
+    app = create_app(Config(database_url=unreachable_url))
+    transport = httpx.ASGITransport(app=app)
+
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as unready_client:
+        response = await unready_client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
