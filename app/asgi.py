@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from aisettings.models.database import create_engine
 from aisettings.schema.schema import build_schema
+from aisettings.schema.storable_text import RejectUnstorableText
 
 from .config import Config
 from .errors import MaskUnexpectedErrors
@@ -25,7 +26,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     """The application. It disposes of the engine it creates, not of one it is given."""
     own_engine = engine is None
     database = engine or create_engine(config.database_url, pool_size=config.database_pool_size)
-    schema = build_schema(extensions=[MaskUnexpectedErrors])
+    schema = build_schema(extensions=[RejectUnstorableText, MaskUnexpectedErrors])
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

@@ -55,6 +55,14 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+# Every id column is a 32-bit INTEGER; a larger key can name nothing (and PostgreSQL refuses it).
+MAX_PRIMARY_KEY = 2**31 - 1
+
+
+def is_primary_key(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_PRIMARY_KEY
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 

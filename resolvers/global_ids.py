@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 
+from aisettings.models.tables import is_primary_key
+
 from .errors import BadUserInput
 
 NODE_TYPES = ("Organization", "Project", "Repository", "AuditEntry")
@@ -22,7 +24,7 @@ def decode_global_id(global_id: str) -> tuple[str, int]:
         primary_key = int(key)
     except (ValueError, UnicodeError, binascii.Error):
         raise BadUserInput(f"{global_id!r} is not a valid global id.") from None
-    if type_name not in NODE_TYPES or primary_key < 1 or str(primary_key) != key:
+    if type_name not in NODE_TYPES or not is_primary_key(primary_key) or str(primary_key) != key:
         raise BadUserInput(f"{global_id!r} is not a valid global id.")
     return type_name, primary_key
 

@@ -7,7 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.tables import organization
 
-from .errors import BadUserInput
 from .loaders import organizations_with_settings
 from .pagination import Page, decode_cursor, encode_cursor
 from .records import OrganizationRecord, organization_record
@@ -22,9 +21,7 @@ async def fetch_organization_page(
     """The organizations among `visible_ids`, ordered by slug."""
     page = organizations_with_settings().where(organization.c.id.in_(visible_ids))
     if after is not None:
-        (slug,) = decode_cursor(after, ORGANIZATION_CURSOR, 1)
-        if not isinstance(slug, str):
-            raise BadUserInput(f"{after!r} is not a valid cursor.")
+        (slug,) = decode_cursor(after, ORGANIZATION_CURSOR, [str])
         page = page.where(organization.c.slug > slug)
     page = page.order_by(organization.c.slug).limit(first + 1)
     count = select(func.count()).select_from(organization).where(organization.c.id.in_(visible_ids))

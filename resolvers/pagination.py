@@ -9,12 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from aisettings.models.tables import is_primary_key
+
 from .errors import BadUserInput
 
 T = TypeVar("T")
 CursorValue = str | int | None
 
 DEFAULT_PAGE_SIZE = 100
+MAX_CURSOR_TEXT = 1000
 
 
 def page_size(first: int | None, maximum: int) -> int:
@@ -32,15 +35,32 @@ def encode_cursor(kind: str, values: Sequence[CursorValue]) -> str:
     return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, kind: str, length: int) -> list[CursorValue]:
-    """The values of a cursor made by `encode_cursor(kind, ...)` with `length` values."""
+def decode_cursor(cursor: str, kind: str, value_types: Sequence[type[str] | type[int]]) -> list[CursorValue]:
+    """The values of a cursor made by `encode_cursor(kind, ...)`, checked against `value_types`. A
+    cursor is only decoded, never trusted: what the server never issues (a key out of range, a string
+    the database cannot hold) is rejected here rather than sent to the database."""
     try:
         decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, UnicodeError, binascii.Error):
         raise BadUserInput(f"{cursor!r} is not a valid cursor.") from None
-    if not isinstance(decoded, list) or len(decoded) != length + 1 or decoded[0] != kind:
+    if not isinstance(decoded, list) or len(decoded) != len(value_types) + 1 or decoded[0] != kind:
         raise BadUserInput(f"{cursor!r} is not a cursor of this list and order.")
-    return decoded[1:]
+    values = decoded[1:]
+    if not all(_valid(value, value_type) for value, value_type in zip(values, value_types, strict=True)):
+        raise BadUserInput(f"{cursor!r} is not a valid cursor.")
+    return values
+
+
+def _valid(value: object, value_type: type[str] | type[int]) -> bool:
+    if value_type is int:
+        return is_primary_key(value)
+    if not isinstance(value, str) or "\x00" in value or len(value) > MAX_CURSOR_TEXT:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:  # a lone surrogate, which JSON can carry and no database can store
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +75,6 @@ class Page(Generic[T]):
 
 def decode_id_cursor(cursor: str, kind: str) -> int:
     """The id in a cursor of a list ordered by id alone."""
-    (value,) = decode_cursor(cursor, kind, 1)
-    if not isinstance(value, int):
-        raise BadUserInput(f"{cursor!r} is not a valid cursor.")
+    (value,) = decode_cursor(cursor, kind, [int])
+    assert isinstance(value, int)
     return value

@@ -106,14 +106,16 @@ def _encode_project_cursor(record: ProjectRecord, order: ProjectOrder) -> str:
 
 
 def _decode_project_cursor(cursor: str, order: ProjectOrder) -> tuple[str | dt.datetime, int]:
-    value, project_id = decode_cursor(cursor, _cursor_kind(order), 2)
-    if not isinstance(value, str) or not isinstance(project_id, int):
-        raise BadUserInput(f"{cursor!r} is not a valid cursor.")
+    value, project_id = decode_cursor(cursor, _cursor_kind(order), [str, int])
+    assert isinstance(value, str) and isinstance(project_id, int)
     if order.field is not ProjectOrderField.UPDATED_AT:
         return value, project_id
     try:
-        return dt.datetime.fromisoformat(value), project_id
-    except ValueError:
+        moment = dt.datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise ValueError("a cursor's time has a time zone")
+        return moment.astimezone(dt.UTC), project_id
+    except (ValueError, OverflowError):
         raise BadUserInput(f"{cursor!r} is not a valid cursor.") from None
 
 

@@ -173,3 +173,15 @@ async def make_token(
     """A token of a new member `login` of `org` with `role`."""
     await make_member(engine, org, login, role)
     return await create_token(engine, org.slug, login, name=f"{login}-token", scopes=scopes)
+
+
+async def stored_rows(engine: AsyncEngine) -> dict[str, list[dict[str, Any]]]:
+    """Every stored row (column -> value) by table, in primary key order: equal before and after a call
+    that writes nothing. Without api_token, where authenticating a request may record the token's use."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    async with engine.connect() as connection:
+        for table in project.metadata.sorted_tables:
+            if table.name != "api_token":
+                statement = select(table).order_by(*table.primary_key.columns)
+                rows[table.name] = [dict(row._mapping) for row in await connection.execute(statement)]
+    return rows

@@ -511,6 +511,29 @@ MALFORMED_FILES: dict[str, tuple[dict[str, Any] | bytes, str]] = {
 }
 
 
+async def test_import_of_a_missing_file_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = await run_cli("import", str(tmp_path / "missing.json"))
+
+    assert status == 1
+    assert "missing.json" in capsys.readouterr().err
+
+
+@pytest.mark.xfail(
+    reason="BUG: text with a NUL character passes validation; PostgreSQL then fails with a traceback "
+    "and SQLite stores it",
+    strict=True,
+)
+async def test_text_with_a_nul_character_is_rejected_with_its_json_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file(tmp_path, _changed(["organizations", 0, "members", 1, "login"], "bo\x00b"))
+
+    status = await run_cli("import", str(path))
+
+    assert status == 1
+    assert "$.organizations[0].members[1].login:" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("content", "problem"), MALFORMED_FILES.values(), ids=MALFORMED_FILES.keys())
 async def test_invalid_file_fails_and_names_the_json_path_of_the_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: dict[str, Any] | bytes, problem: str

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.exchange import import_file
+from aisettings.models.tables import Role
 from aisettings.resolvers.global_ids import encode_global_id
-from tests.factories import make_organization, make_project, make_repository, make_token
+from tests.factories import make_member, make_organization, make_project, make_repository, make_token
 from tests.graphql import errors, execute, post
 
 TYPE_NAMES = ["Organization", "Project", "Repository", "AuditEntry"]
@@ -66,22 +67,31 @@ async def global_ids_of(client: httpx.AsyncClient, token: str, slug: str) -> dic
     }
 
 
+@pytest.fixture(params=[False, True], ids=["viewer-outside-a", "viewer-also-owner-of-a"])
+def viewer_also_in_a(request: pytest.FixtureRequest) -> bool:
+    """Whether the user behind b's token is an owner of `a` too: a token reads its own organization only."""
+    return bool(request.param)
+
+
 async def given_organization_a_and_an_owner_of_b(
-    engine: AsyncEngine, client: httpx.AsyncClient
+    engine: AsyncEngine, client: httpx.AsyncClient, viewer_also_in_a: bool
 ) -> tuple[dict[str, str], str]:
-    """The global ids of organization `a` (with a project, a repository and audit entries), and a token of
-    an owner of organization `b`."""
-    token_of_a = await make_token(engine, await make_organization(engine, "a"))
+    """The global ids of organization `a` (with a project, a repository and audit entries), and a token in
+    organization `b` of its owner `bob`."""
+    org_a = await make_organization(engine, "a")
+    token_of_a = await make_token(engine, org_a)
     await import_file(engine, json.dumps(ORGANIZATION_A).encode())
     ids_of_a = await global_ids_of(client, token_of_a, "a")
     token_of_b = await make_token(engine, await make_organization(engine, "b"), "bob")
+    if viewer_also_in_a:
+        await make_member(engine, org_a, "bob", Role.OWNER)
     return ids_of_a, token_of_b
 
 
 async def test_organization_of_another_organization_is_null(
-    engine: AsyncEngine, client: httpx.AsyncClient
+    engine: AsyncEngine, client: httpx.AsyncClient, viewer_also_in_a: bool
 ) -> None:
-    _, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client)
+    _, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client, viewer_also_in_a)
 
     data = await execute(client, token_of_b, ORGANIZATION, {"slug": "a"})
 
@@ -90,9 +100,9 @@ async def test_organization_of_another_organization_is_null(
 
 @pytest.mark.parametrize("type_name", TYPE_NAMES)
 async def test_node_of_another_organizations_object_is_null(
-    engine: AsyncEngine, client: httpx.AsyncClient, type_name: str
+    engine: AsyncEngine, client: httpx.AsyncClient, type_name: str, viewer_also_in_a: bool
 ) -> None:
-    ids_of_a, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client)
+    ids_of_a, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client, viewer_also_in_a)
 
     data = await execute(client, token_of_b, NODE, {"id": ids_of_a[type_name]})
 
@@ -100,9 +110,9 @@ async def test_node_of_another_organizations_object_is_null(
 
 
 async def test_nodes_of_another_organizations_objects_are_null(
-    engine: AsyncEngine, client: httpx.AsyncClient
+    engine: AsyncEngine, client: httpx.AsyncClient, viewer_also_in_a: bool
 ) -> None:
-    ids_of_a, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client)
+    ids_of_a, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client, viewer_also_in_a)
 
     data = await execute(client, token_of_b, NODES, {"ids": [ids_of_a[name] for name in TYPE_NAMES]})
 
@@ -110,9 +120,9 @@ async def test_nodes_of_another_organizations_objects_are_null(
 
 
 async def test_viewer_organizations_lists_only_the_tokens_organization(
-    engine: AsyncEngine, client: httpx.AsyncClient
+    engine: AsyncEngine, client: httpx.AsyncClient, viewer_also_in_a: bool
 ) -> None:
-    _, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client)
+    _, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client, viewer_also_in_a)
 
     data = await execute(client, token_of_b, VIEWER_ORGANIZATIONS)
 
@@ -120,9 +130,9 @@ async def test_viewer_organizations_lists_only_the_tokens_organization(
 
 
 async def test_another_organizations_slug_answers_as_a_nonexistent_slug(
-    engine: AsyncEngine, client: httpx.AsyncClient
+    engine: AsyncEngine, client: httpx.AsyncClient, viewer_also_in_a: bool
 ) -> None:
-    _, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client)
+    _, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client, viewer_also_in_a)
 
     existing = await post(client, token_of_b, ORGANIZATION, {"slug": "a"})
     nonexistent = await post(client, token_of_b, ORGANIZATION, {"slug": "nonexistent"})
@@ -132,9 +142,9 @@ async def test_another_organizations_slug_answers_as_a_nonexistent_slug(
 
 @pytest.mark.parametrize("type_name", TYPE_NAMES)
 async def test_another_organizations_id_answers_as_a_nonexistent_id(
-    engine: AsyncEngine, client: httpx.AsyncClient, type_name: str
+    engine: AsyncEngine, client: httpx.AsyncClient, type_name: str, viewer_also_in_a: bool
 ) -> None:
-    ids_of_a, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client)
+    ids_of_a, token_of_b = await given_organization_a_and_an_owner_of_b(engine, client, viewer_also_in_a)
 
     existing = await post(client, token_of_b, NODE, {"id": ids_of_a[type_name]})
     nonexistent = await post(client, token_of_b, NODE, {"id": encode_global_id(type_name, 2**31 - 1)})

@@ -52,13 +52,6 @@ query PagesOfTwoProjects($slug: String!, $webAfter: String!) {
 fragment Page on RepositoryConnection { totalCount pageInfo { hasNextPage } nodes { name } }
 """
 
-CURSOR_VALUE_BUG = pytest.mark.xfail(
-    reason="BUG: resolvers/pagination.py decode_id_cursor accepts any JSON int (true, ids beyond the 32-bit "
-    "INTEGER column) and resolvers/loaders.py sends it to the database: INTERNAL_SERVER_ERROR on "
-    "PostgreSQL (and on SQLite for booleans and ids beyond 64 bits)",
-    strict=True,
-)
-
 
 def forged(value: object) -> str:
     """A cursor-like string the server never issued: `value` as JSON, base64-encoded."""
@@ -267,9 +260,9 @@ async def test_negative_first_is_an_error(engine: AsyncEngine, client: httpx.Asy
         pytest.param(forged(["repository", 1.5]), id="fractional id"),
         pytest.param(forged(["repository", None]), id="null id"),
         pytest.param(forged(["project:slug", "web", 1]), id="project cursor"),
-        pytest.param(forged(["repository", True]), id="boolean id", marks=CURSOR_VALUE_BUG),
-        pytest.param(forged(["repository", 2**31]), id="id beyond 32 bits", marks=CURSOR_VALUE_BUG),
-        pytest.param(forged(["repository", 2**70]), id="id beyond 64 bits", marks=CURSOR_VALUE_BUG),
+        pytest.param(forged(["repository", True]), id="boolean id"),
+        pytest.param(forged(["repository", 2**31]), id="id beyond 32 bits"),
+        pytest.param(forged(["repository", 2**70]), id="id beyond 64 bits"),
     ],
 )
 async def test_garbage_after_is_bad_user_input(

@@ -1,0 +1,335 @@
+"""updateOrganizationSettings through the client's document: values and locks, versions, the audit entry
+it writes, and every user error, after which nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aisettings.models.tables import Role
+from aisettings.resolvers.global_ids import encode_global_id
+from tests.factories import Org, make_organization, make_project, make_token
+from tests.graphql import document, execute
+
+UPDATE = document("UpdateOrganizationSettings")
+TREE = document("OrganizationTree")
+AUDIT_LOG = document("AuditLog")
+
+
+def organization_id(org: Org) -> str:
+    return encode_global_id("Organization", org.id)
+
+
+async def update(client: httpx.AsyncClient, token: str, **input: Any) -> dict[str, Any]:
+    """The payload of updateOrganizationSettings with `input`."""
+    payload: dict[str, Any] = (await execute(client, token, UPDATE, {"input": input}))[
+        "updateOrganizationSettings"
+    ]
+    return payload
+
+
+async def stored_state(client: httpx.AsyncClient, token: str) -> dict[str, Any]:
+    """All that a write to acme could change, read back: its whole tree and its audit log."""
+    return {
+        "tree": await execute(client, token, TREE, {"slug": "acme"}),
+        "auditLog": await execute(client, token, AUDIT_LOG, {"slug": "acme"}),
+    }
+
+
+async def audit_log_nodes(client: httpx.AsyncClient, token: str) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = (await execute(client, token, AUDIT_LOG, {"slug": "acme"}))[
+        "organization"
+    ]["auditLog"]["nodes"]
+    return nodes
+
+
+def error_fields_and_codes(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
+    """The payload's user errors as (field, code); each must also explain itself in a message."""
+    assert all(error["message"] for error in payload["userErrors"]), payload["userErrors"]
+    return [(error["field"], error["code"]) for error in payload["userErrors"]]
+
+
+async def test_owner_sets_values_and_locks(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
+    org = await make_organization(engine, "acme", settings={"fix_enabled": False})
+    token = await make_token(engine, org, "alice", Role.OWNER)
+
+    payload = await update(
+        client,
+        token,
+        organizationId=organization_id(org),
+        fixEnabled=True,
+        stoppingPoint="MERGE",
+        lockedSettings=["FIX_ENABLED", "STOPPING_POINT"],
+    )
+
+    assert payload["userErrors"] == []
+    settings = payload["organization"]["settings"]
+    assert {key: value for key, value in settings.items() if key != "updatedAt"} == {
+        "scanEnabled": True,
+        "fixEnabled": True,
+        "stoppingPoint": "MERGE",
+        "lockedSettings": ["FIX_ENABLED", "STOPPING_POINT"],
+        "version": 2,
+    }
+
+
+async def test_changed_settings_read_back_as_written(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
+    org = await make_organization(engine, "acme", settings={"fix_enabled": False})
+    token = await make_token(engine, org)
+    payload = await update(
+        client, token, organizationId=organization_id(org), scanEnabled=False, lockedSettings=["SCAN_ENABLED"]
+    )
+
+    tree = await execute(client, token, TREE, {"slug": "acme"})
+
+    assert tree["organization"]["settings"] == payload["organization"]["settings"]
+
+
+async def test_write_sets_updated_at_to_the_time_of_the_call(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine, "acme", settings={})
+    token = await make_token(engine, org)
+    started = dt.datetime.now(dt.UTC)
+
+    payload = await update(client, token, organizationId=organization_id(org), fixEnabled=True)
+
+    updated_at = dt.datetime.fromisoformat(payload["organization"]["settings"]["updatedAt"])
+    assert started <= updated_at <= dt.datetime.now(dt.UTC)
+
+
+async def test_write_records_one_audit_entry_with_actor_and_raw_values(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine, "acme", settings={"fix_enabled": False}, locked=["scan_enabled"])
+    token = await make_token(engine, org, "alice", Role.OWNER)
+
+    payload = await update(
+        client,
+        token,
+        organizationId=organization_id(org),
+        scanEnabled=True,
+        fixEnabled=True,
+        stoppingPoint="SUGGESTION",
+        lockedSettings=["FIX_ENABLED"],
+    )
+
+    (entry,) = payload["auditEntries"]
+    assert {key: value for key, value in entry.items() if key not in ("id", "batchId")} == {
+        "action": "ORGANIZATION_SETTINGS_UPDATED",
+        "actor": "alice",
+        "changes": [
+            {"field": "scanEnabled", "before": None, "after": True},
+            {"field": "fixEnabled", "before": False, "after": True},
+            {"field": "stoppingPoint", "before": None, "after": "SUGGESTION"},
+            {"field": "lockedSettings", "before": ["SCAN_ENABLED"], "after": ["FIX_ENABLED"]},
+        ],
+    }
+    assert entry["batchId"]
+
+
+async def test_audit_entry_of_the_payload_is_the_one_in_the_audit_log(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine, "acme")
+    token = await make_token(engine, org, "alice", Role.OWNER)
+
+    payload = await update(client, token, organizationId=organization_id(org), stoppingPoint="MERGE")
+
+    (logged,) = await audit_log_nodes(client, token)
+    assert {key: logged[key] for key in ("id", "action", "actor", "changes", "batchId")} == payload[
+        "auditEntries"
+    ][0]
+    assert (logged["targetType"], logged["targetId"]) == ("ORGANIZATION", organization_id(org))
+
+
+async def test_writing_the_current_values_writes_nothing(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(
+        engine, "acme", settings={"fix_enabled": True, "stopping_point": "MERGE"}, locked=["fix_enabled"]
+    )
+    token = await make_token(engine, org)
+    before = await stored_state(client, token)
+
+    payload = await update(
+        client,
+        token,
+        organizationId=organization_id(org),
+        fixEnabled=True,
+        stoppingPoint="MERGE",
+        lockedSettings=["FIX_ENABLED"],
+    )
+
+    assert (payload["userErrors"], payload["auditEntries"]) == ([], [])
+    assert payload["organization"]["settings"]["version"] == 1
+    assert await stored_state(client, token) == before
+
+
+async def test_organization_without_settings_row_gets_one_at_version_one(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine, "acme")
+    token = await make_token(engine, org)
+    tree = await execute(client, token, TREE, {"slug": "acme"})
+    assert (tree["organization"]["settings"]["version"], tree["organization"]["settings"]["updatedAt"]) == (
+        0,
+        None,
+    )
+
+    payload = await update(client, token, organizationId=organization_id(org), fixEnabled=True, expectedVersion=0)
+
+    tree = await execute(client, token, TREE, {"slug": "acme"})
+    assert payload["userErrors"] == []
+    settings = tree["organization"]["settings"]
+    assert {key: value for key, value in settings.items() if key != "updatedAt"} == {
+        "scanEnabled": True,
+        "fixEnabled": True,
+        "stoppingPoint": "PULL_REQUEST",
+        "lockedSettings": [],
+        "version": 1,
+    }
+    assert settings["updatedAt"] is not None
+
+
+@pytest.mark.parametrize("setting", ["scanEnabled", "fixEnabled", "stoppingPoint", "lockedSettings"])
+async def test_null_is_an_invalid_value_and_nothing_is_written(
+    engine: AsyncEngine, client: httpx.AsyncClient, setting: str
+) -> None:
+    org = await make_organization(engine, "acme", settings={"scan_enabled": True})
+    token = await make_token(engine, org)
+    before = await stored_state(client, token)
+    valid = {"scanEnabled": False, "fixEnabled": True, "stoppingPoint": "MERGE", "lockedSettings": ["FIX_ENABLED"]}
+
+    payload = await update(client, token, organizationId=organization_id(org), **{**valid, setting: None})
+
+    assert error_fields_and_codes(payload) == [(["input", setting], "INVALID_VALUE")]
+    assert (payload["organization"], payload["auditEntries"]) == (None, [])
+    assert await stored_state(client, token) == before
+
+
+@pytest.mark.parametrize("expected_version", [0, 2])
+async def test_stale_expected_version_is_refused_and_nothing_is_written(
+    engine: AsyncEngine, client: httpx.AsyncClient, expected_version: int
+) -> None:
+    org = await make_organization(engine, "acme", settings={})
+    token = await make_token(engine, org)
+    before = await stored_state(client, token)
+
+    payload = await update(
+        client, token, organizationId=organization_id(org), fixEnabled=True, expectedVersion=expected_version
+    )
+
+    assert error_fields_and_codes(payload) == [(["input", "expectedVersion"], "STALE_VERSION")]
+    assert (payload["organization"], payload["auditEntries"]) == (None, [])
+    assert await stored_state(client, token) == before
+
+
+async def test_current_expected_version_is_accepted(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
+    org = await make_organization(engine, "acme", settings={})
+    token = await make_token(engine, org)
+
+    payload = await update(client, token, organizationId=organization_id(org), fixEnabled=True, expectedVersion=1)
+
+    assert payload["userErrors"] == []
+    settings = payload["organization"]["settings"]
+    assert (settings["fixEnabled"], settings["version"]) == (True, 2)
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.ADMIN])
+async def test_only_an_owner_may_write_and_nothing_is_written_otherwise(
+    engine: AsyncEngine, client: httpx.AsyncClient, role: Role
+) -> None:
+    org = await make_organization(engine, "acme", settings={})
+    token = await make_token(engine, org, "bob", role)
+    before = await stored_state(client, token)
+
+    payload = await update(
+        client, token, organizationId=organization_id(org), fixEnabled=True, lockedSettings=["FIX_ENABLED"]
+    )
+
+    assert error_fields_and_codes(payload) == [(None, "FORBIDDEN")]
+    assert (payload["organization"], payload["auditEntries"]) == (None, [])
+    assert await stored_state(client, token) == before
+
+
+async def test_owner_of_another_organization_finds_no_organization_and_writes_nothing(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine, "acme", settings={})
+    token = await make_token(engine, org)
+    other = await make_organization(engine, "globex")
+    other_token = await make_token(engine, other, "mallory", Role.OWNER)
+    before = await stored_state(client, token)
+
+    payload = await update(client, other_token, organizationId=organization_id(org), fixEnabled=True)
+
+    assert error_fields_and_codes(payload) == [(["input", "organizationId"], "NOT_FOUND")]
+    assert (payload["organization"], payload["auditEntries"]) == (None, [])
+    assert await stored_state(client, token) == before
+
+
+@pytest.mark.parametrize(
+    "bad_id",
+    [
+        pytest.param(encode_global_id("Organization", 2**31 - 1), id="unknown"),
+        pytest.param("not-an-id", id="malformed"),
+        pytest.param(encode_global_id("Project", 1), id="other-type"),
+    ],
+)
+async def test_id_that_names_no_organization_is_not_found(
+    engine: AsyncEngine, client: httpx.AsyncClient, bad_id: str
+) -> None:
+    org = await make_organization(engine, "acme", settings={})
+    token = await make_token(engine, org)
+    before = await stored_state(client, token)
+
+    payload = await update(client, token, organizationId=bad_id, fixEnabled=True)
+
+    assert error_fields_and_codes(payload) == [(["input", "organizationId"], "NOT_FOUND")]
+    assert payload["organization"] is None
+    assert await stored_state(client, token) == before
+
+
+@pytest.mark.parametrize(
+    "fix_enabled", [pytest.param(True, id="success"), pytest.param(None, id="user-error")]
+)
+async def test_client_mutation_id_is_echoed(
+    engine: AsyncEngine, client: httpx.AsyncClient, fix_enabled: bool | None
+) -> None:
+    org = await make_organization(engine, "acme")
+    token = await make_token(engine, org)
+
+    payload = await update(
+        client, token, organizationId=organization_id(org), fixEnabled=fix_enabled, clientMutationId="call-7"
+    )
+
+    assert bool(payload["userErrors"]) == (fix_enabled is None)
+    assert payload["clientMutationId"] == "call-7"
+
+
+async def test_locking_a_setting_keeps_project_overrides_but_ignores_them(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine, "acme")
+    await make_project(engine, org, "web", overrides={"fix_enabled": True})
+    token = await make_token(engine, org)
+
+    await update(
+        client, token, organizationId=organization_id(org), fixEnabled=False, lockedSettings=["FIX_ENABLED"]
+    )
+
+    (web,) = (await execute(client, token, TREE, {"slug": "acme"}))["organization"]["projects"]["nodes"]
+    assert web["overrides"]["fixEnabled"] is True
+    assert web["effectiveSettings"]["fixEnabled"] == {
+        "value": False,
+        "source": "ORGANIZATION",
+        "inheritedValue": False,
+        "inheritedFrom": "ORGANIZATION",
+        "locked": True,
+        "overrideIgnored": True,
+    }
