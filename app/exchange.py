@@ -86,7 +86,7 @@ def _check_semantics(document: ExchangeFile) -> None:
                 name_error = repository_name_error(repo.provider, repo.name)
                 if name_error is not None:
                     problems.append((f"{repo_path}.name", name_error))
-                for pattern_index, message in branch_patterns_errors(repo.branchPatterns):
+                for pattern_index, message in branch_patterns_errors(repo.branchPatterns or []):
                     suffix = "" if pattern_index is None else f"[{pattern_index}]"
                     problems.append((f"{repo_path}.branchPatterns{suffix}", message))
     if problems:
@@ -152,9 +152,10 @@ async def _import_organization(
                 update(organization).where(organization.c.id == organization_id).values(name=org.name)
             )
             changed = True
-        report.count("organizations", "changed" if changed else "unchanged")
     if org.settings is not None:
         changed |= await _import_organization_settings(connection, organization_id, org, batch_id)
+    if row is not None:
+        report.count("organizations", "changed" if changed else "unchanged")
     await _import_members(connection, organization_id, org, report)
     for proj in org.projects:
         changed |= await _import_project(connection, organization_id, proj, batch_id, report)
@@ -190,7 +191,7 @@ async def _import_organization_settings(
     if "lockedSettings" in given:
         given["lockedSettings"] = [s.enum_name for s in SETTINGS if s.enum_name in given["lockedSettings"]]
     changes = field_changes(before, given)
-    if row is not None and not changes:
+    if not changes:
         return False
     after = {**before, **given}
     values: dict[str, Any] = {
@@ -333,15 +334,21 @@ async def _import_repository(
             )
         )
     ).one_or_none()
-    after = {"aiEnabled": repo.aiEnabled, "branchPatterns": list(repo.branchPatterns)}
+    # A field left out keeps the stored value (a new repository: AI on, the default branch only).
     before = {"aiEnabled": row.ai_enabled, "branchPatterns": list(row.branch_patterns)} if row else {}
+    after = {
+        "aiEnabled": repo.aiEnabled if repo.aiEnabled is not None else before.get("aiEnabled", True),
+        "branchPatterns": repo.branchPatterns
+        if repo.branchPatterns is not None
+        else before.get("branchPatterns", []),
+    }
     changes = field_changes(before, after)
     if row is not None and not changes:
         report.count("repositories", "unchanged")
         return False
     values = {
-        "ai_enabled": repo.aiEnabled,
-        "branch_patterns": list(repo.branchPatterns),
+        "ai_enabled": after["aiEnabled"],
+        "branch_patterns": after["branchPatterns"],
         "last_configured_at": utc_now(),
     }
     if row is None:

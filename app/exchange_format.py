@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, 
 
 from aisettings.models.repositories import RepositoryProvider
 from aisettings.models.settings import SETTINGS, StoppingPoint
+from aisettings.models.text import is_storable
 
 SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 # lockedSettings as GraphQL names them: SCAN_ENABLED, ... (a Literal built from the registry).
@@ -26,6 +27,20 @@ class ImportFileError(ValueError):
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        for text in _texts(value):
+            if not is_storable(text):
+                raise ValueError("text must not hold NUL characters or unpaired surrogates")
+        return value
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _setting_fields() -> dict[str, Any]:
@@ -53,8 +68,8 @@ def _check_slug(value: str) -> str:
 class RepositoryFile(Strict):
     provider: RepositoryProvider
     name: str
-    aiEnabled: StrictBool = True
-    branchPatterns: list[str] = Field(default_factory=list)
+    aiEnabled: StrictBool | None = None
+    branchPatterns: list[str] | None = None
 
 
 class ProjectFile(Strict):

@@ -40,9 +40,9 @@ class GraphQLEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        if request.method == "GET" and "query" not in request.query_params:
-            # The GraphiQL page (or Strawberry's answer that there is no query): no data, no token needed.
-            await self._view(scope, receive, send)
+        if self._view.graphql_ide and _wants_graphiql(request):
+            # The GraphiQL page holds no data: no token is needed to load it.
+            await (await self._view.render_graphql_ide(request))(scope, receive, send)
             return
         token = _bearer_token(request)
         viewer = None if token is None else await authenticate(self._engine, token)
@@ -52,6 +52,15 @@ class GraphQLEndpoint:
         request.state.viewer = viewer
         request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         await self._view(scope, receive, send)
+
+
+def _wants_graphiql(request: Request) -> bool:
+    """A browser opening /graphql (no query): it gets the GraphiQL page."""
+    return (
+        request.method == "GET"
+        and "query" not in request.query_params
+        and "text/html" in request.headers.get("accept", "")
+    )
 
 
 def _bearer_token(request: Request) -> str | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from aisettings.models.tables import is_primary_key
+from aisettings.models.text import is_storable
 
 from .errors import BadUserInput
 
@@ -54,13 +55,7 @@ def decode_cursor(cursor: str, kind: str, value_types: Sequence[type[str] | type
 def _valid(value: object, value_type: type[str] | type[int]) -> bool:
     if value_type is int:
         return is_primary_key(value)
-    if not isinstance(value, str) or "\x00" in value or len(value) > MAX_CURSOR_TEXT:
-        return False
-    try:
-        value.encode()
-    except UnicodeEncodeError:  # a lone surrogate, which JSON can carry and no database can store
-        return False
-    return True
+    return isinstance(value, str) and len(value) <= MAX_CURSOR_TEXT and is_storable(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,7 +107,8 @@ def _encode_project_cursor(record: ProjectRecord, order: ProjectOrder) -> str:
 
 def _decode_project_cursor(cursor: str, order: ProjectOrder) -> tuple[str | dt.datetime, int]:
     value, project_id = decode_cursor(cursor, _cursor_kind(order), [str, int])
-    assert isinstance(value, str) and isinstance(project_id, int)
+    assert isinstance(value, str)
+    assert isinstance(project_id, int)
     if order.field is not ProjectOrderField.UPDATED_AT:
         return value, project_id
     try:

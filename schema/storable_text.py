@@ -11,17 +11,9 @@ from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
+from aisettings.models.text import is_storable
+
 MESSAGE = "A string of the request holds a NUL character or an unpaired surrogate, which cannot be stored."
-
-
-def is_storable(text: str) -> bool:
-    if "\x00" in text:
-        return False
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _all_storable(value: object) -> bool:

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aisettings.models.audit import AuditAction, AuditTarget
@@ -44,21 +44,28 @@ class AuditBatch:
     def changed_anything(self) -> bool:
         return bool(self._rows)
 
-    async def write(self, connection: AsyncConnection) -> list[AuditEntryRecord]:
-        """Inserts the entries (one statement) and bumps the organization's settings_version, the key of
-        every cache of its data. Writes nothing when nothing changed."""
+    async def write(self, connection: AsyncConnection) -> None:
+        """Inserts the entries (one executemany, whatever their number) and bumps the organization's
+        settings_version, the key of every cache of its data. Writes nothing when nothing changed."""
         if not self._rows:
-            return []
+            return
         now = utc_now()
-        rows = (
-            await connection.execute(
-                insert(audit_entry).returning(*audit_entry.c, sort_by_parameter_order=True),
-                [{**row, "created_at": now} for row in self._rows],
-            )
-        ).all()
+        await connection.execute(insert(audit_entry), [{**row, "created_at": now} for row in self._rows])
         await connection.execute(
             update(organization)
             .where(organization.c.id == self.organization_id)
             .values(settings_version=organization.c.settings_version + 1)
         )
-        return [audit_entry_record(row) for row in rows]
+
+    async def written(self, connection: AsyncConnection) -> list[AuditEntryRecord]:
+        """The entries `write` inserted, read back for payloads that return them."""
+        if not self._rows:
+            return []
+        statement = (
+            select(audit_entry)
+            .where(
+                audit_entry.c.organization_id == self.organization_id, audit_entry.c.batch_id == self.batch_id
+            )
+            .order_by(audit_entry.c.id)
+        )
+        return [audit_entry_record(row) for row in (await connection.execute(statement)).all()]

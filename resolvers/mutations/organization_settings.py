@@ -74,7 +74,8 @@ async def update_organization_settings(
             )
         audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
         updated = await apply_organization_settings(connection, organization, explicit, locked, audit)
-        return OrganizationSettingsResult(updated, await audit.write(connection))
+        await audit.write(connection)
+        return OrganizationSettingsResult(updated, await audit.written(connection))
 
     return await run_write(context.engine, work)
 
@@ -122,7 +123,10 @@ async def set_stopping_point(
                 )
             else:
                 changes = {"stopping_point": project_stopping_point.value}
-                errors += locked_errors(organization.settings, changes, [INPUT])
+                errors += [
+                    UserError([INPUT, "projectStoppingPoint"], error.code, error.message)
+                    for error in locked_errors(organization.settings, changes, [INPUT])
+                ]
             targets, missing = await load_projects_in_order(
                 connection, organization.id, project_ids, [INPUT, "projectIds"]
             )

@@ -75,7 +75,8 @@ async def update_project_settings(
         (diff,) = await apply_project_overrides(
             connection, organization.settings, [record], changes, audit, AuditAction.PROJECT_SETTINGS_UPDATED
         )
-        return ProjectSettingsResult(diff.after, await audit.write(connection))
+        await audit.write(connection)
+        return ProjectSettingsResult(diff.after, await audit.written(connection))
 
     return await run_write(context.engine, work)
 

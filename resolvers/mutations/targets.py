@@ -22,10 +22,9 @@ from aisettings.resolvers.records import (
 )
 from aisettings.resolvers.viewer import Viewer
 
-from .errors import UserError, UserErrorCode, fail
+from .errors import MutationFailed, UserError, UserErrorCode, fail
 
 MAX_BULK_ITEMS = 1000
-ARTICLES = {"Organization": "an organization", "Project": "a project", "Repository": "a repository"}
 
 
 def not_found(path: list[str], type_name: str, global_id: str) -> UserError:
@@ -36,9 +35,7 @@ def decode_id(global_id: str, type_name: str, path: list[str]) -> int:
     try:
         return decode_global_id_of_type(global_id, type_name)
     except BadUserInput:
-        raise fail(
-            path, UserErrorCode.NOT_FOUND, f"{global_id!r} is not the id of {ARTICLES[type_name]}."
-        ) from None
+        raise MutationFailed([not_found(path, type_name, global_id)]) from None
 
 
 def decode_ids(

@@ -126,11 +126,6 @@ async def test_token_records_when_it_was_first_used(engine: AsyncEngine, client:
     assert started <= info.last_used_at <= dt.datetime.now(dt.UTC)
 
 
-@pytest.mark.xfail(
-    reason="BUG: Strawberry calls get_context before rendering GraphiQL, and StrawberryView.get_context "
-    "reads request.state.viewer, which GraphQLEndpoint sets only for authenticated requests",
-    strict=True,
-)
 async def test_browser_gets_graphiql_without_a_token(client: httpx.AsyncClient) -> None:
     response = await client.get("/graphql", headers={"Accept": "text/html"})
 

@@ -361,11 +361,6 @@ async def test_invalid_arguments_are_a_bad_user_input_error(
     assert [error["extensions"]["code"] for error in found] == ["BAD_USER_INPUT"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: decode_id_cursor and decode_global_id accept ids beyond the 32-bit id columns; the "
-    "database driver then fails (INTERNAL_SERVER_ERROR) on PostgreSQL, and on SQLite beyond 64 bits",
-    strict=True,
-)
 @pytest.mark.parametrize("key", [2**31, 10**20])
 @pytest.mark.parametrize(
     "arguments_of",

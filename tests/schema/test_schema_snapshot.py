@@ -64,7 +64,6 @@ def test_query_document_validates_against_the_schema(name: str) -> None:
     assert errors == []
 
 
-@pytest.mark.xfail(reason="mutations arrive with issue 4", strict=False)
 @pytest.mark.parametrize("name", MUTATION_DOCUMENTS)
 def test_mutation_document_validates_against_the_schema(name: str) -> None:
     errors = _validation_errors(name)

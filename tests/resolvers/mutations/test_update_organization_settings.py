@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.models.settings import StoppingPoint
 from aisettings.models.tables import Role
 from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import Org, make_organization, make_project, make_token
@@ -41,9 +42,9 @@ async def stored_state(client: httpx.AsyncClient, token: str) -> dict[str, Any]:
 
 
 async def audit_log_nodes(client: httpx.AsyncClient, token: str) -> list[dict[str, Any]]:
-    nodes: list[dict[str, Any]] = (await execute(client, token, AUDIT_LOG, {"slug": "acme"}))[
-        "organization"
-    ]["auditLog"]["nodes"]
+    nodes: list[dict[str, Any]] = (await execute(client, token, AUDIT_LOG, {"slug": "acme"}))["organization"][
+        "auditLog"
+    ]["nodes"]
     return nodes
 
 
@@ -151,7 +152,10 @@ async def test_writing_the_current_values_writes_nothing(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
     org = await make_organization(
-        engine, "acme", settings={"fix_enabled": True, "stopping_point": "MERGE"}, locked=["fix_enabled"]
+        engine,
+        "acme",
+        settings={"fix_enabled": True, "stopping_point": StoppingPoint.MERGE},
+        locked=["fix_enabled"],
     )
     token = await make_token(engine, org)
     before = await stored_state(client, token)
@@ -181,7 +185,9 @@ async def test_organization_without_settings_row_gets_one_at_version_one(
         None,
     )
 
-    payload = await update(client, token, organizationId=organization_id(org), fixEnabled=True, expectedVersion=0)
+    payload = await update(
+        client, token, organizationId=organization_id(org), fixEnabled=True, expectedVersion=0
+    )
 
     tree = await execute(client, token, TREE, {"slug": "acme"})
     assert payload["userErrors"] == []
@@ -203,7 +209,12 @@ async def test_null_is_an_invalid_value_and_nothing_is_written(
     org = await make_organization(engine, "acme", settings={"scan_enabled": True})
     token = await make_token(engine, org)
     before = await stored_state(client, token)
-    valid = {"scanEnabled": False, "fixEnabled": True, "stoppingPoint": "MERGE", "lockedSettings": ["FIX_ENABLED"]}
+    valid = {
+        "scanEnabled": False,
+        "fixEnabled": True,
+        "stoppingPoint": "MERGE",
+        "lockedSettings": ["FIX_ENABLED"],
+    }
 
     payload = await update(client, token, organizationId=organization_id(org), **{**valid, setting: None})
 
@@ -233,7 +244,9 @@ async def test_current_expected_version_is_accepted(engine: AsyncEngine, client:
     org = await make_organization(engine, "acme", settings={})
     token = await make_token(engine, org)
 
-    payload = await update(client, token, organizationId=organization_id(org), fixEnabled=True, expectedVersion=1)
+    payload = await update(
+        client, token, organizationId=organization_id(org), fixEnabled=True, expectedVersion=1
+    )
 
     assert payload["userErrors"] == []
     settings = payload["organization"]["settings"]

@@ -1,0 +1,141 @@
+"""The benchmarks: requests through the ASGI app against a real database, each compared with a
+reference measured in the same run, with the SQL statements each request issues."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aisettings.app.asgi import create_app
+from aisettings.app.config import Config
+from aisettings.app.demo import DEMO_OWNER, DEMO_SLUG, create_demo_organization
+from aisettings.app.tokens import create_token
+from aisettings.models import migrate
+from aisettings.models.database import create_engine
+
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
+
+
+@contextmanager
+def counting_statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
+async def median_seconds(work: Callable[[], Awaitable[object]], repetitions: int) -> float:
+    await work()  # warm-up: caches, connections, the token's last-used time
+    timings = []
+    for _ in range(repetitions):
+        started = time.perf_counter()
+        await work()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def median_sync_seconds(work: Callable[[], object], repetitions: int) -> float:
+    timings = []
+    for _ in range(repetitions):
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+class Client:
+    def __init__(self, http: httpx.AsyncClient, token: str) -> None:
+        self.http = http
+        self.token = token
+
+    async def post(self, document: str, variables: dict[str, Any]) -> dict[str, Any]:
+        response = await self.http.post(
+            "/graphql",
+            json={"query": document, "variables": variables},
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        body: dict[str, Any] = response.json()
+        assert response.status_code == 200 and "errors" not in body, body
+        return body
+
+
+async def bench_tree(client: Client, engine: AsyncEngine, repetitions: int) -> None:
+    document = (QUERIES / "OrganizationTree.graphql").read_text()
+    variables = {"slug": DEMO_SLUG, "first": 1000}
+    body = await client.post(document, variables)
+    with counting_statements(engine) as statements:
+        await client.post(document, variables)
+    request = await median_seconds(lambda: client.post(document, variables), repetitions)
+    encode = median_sync_seconds(lambda: orjson.dumps(body), repetitions * 20)
+    size = len(orjson.dumps(body))
+    projects = len(body["data"]["organization"]["projects"]["nodes"])
+    print(
+        f"tree query, {projects} projects ({size / 1e6:.2f} MB): {request * 1000:.1f} ms per request, "
+        f"orjson.dumps {encode * 1000:.2f} ms -> ratio {request / encode:.0f}x; "
+        f"{len(statements)} SQL statements"
+    )
+
+
+async def bench_bulk_update(client: Client, engine: AsyncEngine, repetitions: int) -> None:
+    tree = await client.post(
+        (QUERIES / "OrganizationTree.graphql").read_text(), {"slug": DEMO_SLUG, "first": 1000}
+    )
+    organization = tree["data"]["organization"]
+    project_ids = [node["id"] for node in organization["projects"]["nodes"]]
+    bulk = (QUERIES / "BulkUpdateProjectSettings.graphql").read_text()
+    single = (QUERIES / "UpdateProjectSettings.graphql").read_text()
+    flip = {"value": False}
+
+    async def bulk_update() -> None:
+        flip["value"] = not flip["value"]  # every call changes every project, so every call writes
+        changes = {"stoppingPoint": "MERGE" if flip["value"] else "SUGGESTION"}
+        await client.post(
+            bulk,
+            {"input": {"organizationId": organization["id"], "projectIds": project_ids, "changes": changes}},
+        )
+
+    async def single_update() -> None:
+        flip["value"] = not flip["value"]
+        changes = {"stoppingPoint": "MERGE" if flip["value"] else "SUGGESTION"}
+        await client.post(single, {"input": {"projectId": project_ids[0], "changes": changes}})
+
+    with counting_statements(engine) as bulk_statements:
+        await bulk_update()
+    with counting_statements(engine) as single_statements:
+        await single_update()
+    bulk_seconds = await median_seconds(bulk_update, max(3, repetitions // 3))
+    single_seconds = await median_seconds(single_update, repetitions)
+    print(
+        f"bulk update of {len(project_ids)} projects: {bulk_seconds * 1000:.1f} ms "
+        f"({len(bulk_statements)} SQL statements); one project: {single_seconds * 1000:.1f} ms "
+        f"({len(single_statements)} SQL statements) -> ratio {bulk_seconds / single_seconds:.1f}x"
+    )
+
+
+async def run_benchmarks(database_url: str, projects: int, repetitions: int) -> None:
+    engine = create_engine(database_url)
+    await migrate.upgrade(engine)
+    await create_demo_organization(engine, projects, 3, replace=True)
+    token = await create_token(engine, DEMO_SLUG, DEMO_OWNER, name="bench")
+    app = create_app(Config(database_url=database_url), engine=engine)
+    print(f"database: {engine.dialect.name}")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
+        client = Client(http, token)
+        await bench_tree(client, engine, repetitions)
+        await bench_bulk_update(client, engine, repetitions)
+    await engine.dispose()
