@@ -145,10 +145,11 @@ class ProjectSettingsDiff:
 
 
 def _diff(diff: ProjectDiff) -> ProjectSettingsDiff:
+    after = Project.of(diff.after)
     return ProjectSettingsDiff(
-        project=Project.of(diff.after),
-        before=effective_settings(Project.of(diff.before).resolved_settings(), SettingSource.PROJECT),
-        after=effective_settings(Project.of(diff.after).resolved_settings(), SettingSource.PROJECT),
+        project=after,
+        before=effective_settings(Project.of(diff.before).resolved, SettingSource.PROJECT),
+        after=effective_settings(after.resolved, SettingSource.PROJECT),
         changed_settings=[SettingName(name) for name in diff.changed_settings()],
     )
 
@@ -315,7 +316,7 @@ async def _attempt(operation: Awaitable[T]) -> tuple[T | None, list[UserError]]:
 
 
 def _repository(result: repositories.RepositoryInProject | None) -> Repository | None:
-    return None if result is None else Repository.of(*result)
+    return None if result is None else Repository.of(result[0], Project.of(result[1]))
 
 
 @strawberry.type(description="Writes. Each mutation is one transaction, recorded in the audit log.")
@@ -432,8 +433,8 @@ class Mutation:
                 input.project_id,
                 input.provider,
                 input.name,
-                True if input.ai_enabled is None else input.ai_enabled,
-                input.branch_patterns or [],
+                input.ai_enabled,
+                input.branch_patterns,
             )
         )
         return AddRepositoryPayload(
@@ -474,7 +475,9 @@ class Mutation:
             )
         )
         return BulkUpdateRepositoriesPayload(
-            repositories=[] if result is None else [Repository.of(*pair) for pair in result.repositories],
+            repositories=[]
+            if result is None
+            else [Repository.of(record, Project.of(parent)) for record, parent in result.repositories],
             batch_id=None if result is None else result.batch_id,
             user_errors=errors,
             client_mutation_id=input.client_mutation_id,

@@ -52,7 +52,7 @@ async def _resolve_node(info: Info, global_id: str) -> Node | None:
         if repository is None:
             return None
         parent = await loaders.project_by_id.load(repository.project_id)
-        return None if parent is None else Repository.of(repository, parent)
+        return None if parent is None else Repository.of(repository, Project.of(parent))
     entry = await loaders.audit_entry_by_id.load(key)
     return None if entry is None else AuditEntry.of(entry)
 

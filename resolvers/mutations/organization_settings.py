@@ -101,7 +101,7 @@ async def set_stopping_point(
         )
         errors: list[UserError] = []
         if organization_stopping_point is not None:
-            authorize(viewer, organization.id, Scope.ORG_ADMIN)
+            authorize(viewer, organization.id, Scope.ORG_ADMIN, [INPUT, "organizationStoppingPoint"])
             if organization_stopping_point.value is None:
                 errors.append(
                     UserError(
@@ -112,7 +112,7 @@ async def set_stopping_point(
                 )
         targets: list[ProjectRecord] = []
         if project_ids is not None:
-            authorize(viewer, organization.id, Scope.PROJECT_ADMIN)
+            authorize(viewer, organization.id, Scope.PROJECT_ADMIN, [INPUT, "projectIds"])
             if project_stopping_point is None:
                 errors.append(
                     UserError(

@@ -61,7 +61,7 @@ async def update_project_settings(
         )
         if organization is None:
             raise fail(path, UserErrorCode.NOT_FOUND, f"There is no project with id {project_id!r}.")
-        authorize(context.viewer, organization.id, Scope.PROJECT_ADMIN)
+        authorize(context.viewer, organization.id, Scope.PROJECT_ADMIN, path)
         record = (await load_projects(connection, organization.id, [key]))[key]
         if expected_version is not None and expected_version != record.version:
             raise fail(
@@ -168,7 +168,7 @@ async def reset_project_settings(
             return BulkResult([], None)
         targets, errors = await load_projects_in_order(connection, organization.id, project_ids, path)
         raise_if_any(errors)
-        authorize(viewer, organization.id, Scope.PROJECT_ADMIN)
+        authorize(viewer, organization.id, Scope.PROJECT_ADMIN, path)
         audit = AuditBatch(organization.id, viewer.login, context.request_id)
         diffs = await apply_project_overrides(
             connection, organization.settings, targets, changes, audit, AuditAction.PROJECT_SETTINGS_RESET

@@ -6,9 +6,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
-from strawberry import Maybe
+from strawberry import Maybe, Some
 
 from aisettings.models.access import Scope
 from aisettings.models.audit import AuditAction, AuditTarget, field_changes
@@ -54,81 +54,6 @@ def _audit_json(record: RepositoryRecord) -> dict[str, Any]:
     return {"aiEnabled": record.ai_enabled, "branchPatterns": list(record.branch_patterns)}
 
 
-async def _lock_organization_of(
-    connection: AsyncConnection,
-    context: Context,
-    organization_id: int | None,
-    path: list[str],
-    global_id: str,
-) -> OrganizationRecord:
-    organization = (
-        None
-        if organization_id is None
-        else await lock_organization(connection, context.viewer, organization_id, Scope.PROJECT_READ)
-    )
-    if organization is None:
-        type_name = "Project" if path[-1] == "projectId" else "Repository"
-        raise MutationFailed([not_found(path, type_name, global_id)])
-    authorize(context.viewer, organization.id, Scope.PROJECT_ADMIN)
-    return organization
-
-
-async def add_repository(
-    context: Context,
-    project_id: str,
-    provider: RepositoryProvider,
-    name: str,
-    ai_enabled: bool,
-    branch_patterns: list[str],
-) -> RepositoryInProject:
-    path = [INPUT, "projectId"]
-    errors = _pattern_errors(branch_patterns, [INPUT, "branchPatterns"])
-    name_error = repository_name_error(provider, name)
-    if name_error is not None:
-        errors.insert(0, UserError([INPUT, "name"], UserErrorCode.INVALID_VALUE, name_error))
-
-    async def work(connection: AsyncConnection) -> RepositoryInProject:
-        key = decode_id(project_id, "Project", path)
-        organization = await _lock_organization_of(
-            connection, context, await organization_id_of_project(connection, key), path, project_id
-        )
-        raise_if_any(errors)
-        parent = (await load_projects(connection, organization.id, [key]))[key]
-        duplicate = select(repository.c.id).where(
-            repository.c.project_id == key, repository.c.provider == provider.value, repository.c.name == name
-        )
-        if (await connection.execute(duplicate)).first() is not None:
-            raise fail(
-                [INPUT, "name"], UserErrorCode.DUPLICATE, f"The project already has the repository {name!r}."
-            )
-        row = (
-            await connection.execute(
-                insert(repository)
-                .values(
-                    project_id=key,
-                    provider=provider.value,
-                    name=name,
-                    ai_enabled=ai_enabled,
-                    branch_patterns=branch_patterns,
-                    last_configured_at=utc_now(),
-                )
-                .returning(*repository.c)
-            )
-        ).one()
-        added = repository_record(row)
-        audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
-        audit.add(
-            AuditAction.REPOSITORY_ADDED,
-            AuditTarget.REPOSITORY,
-            added.id,
-            field_changes({}, {"provider": provider.value, "name": name, **_audit_json(added)}),
-        )
-        await audit.write(connection)
-        return added, parent
-
-    return await run_write(context.engine, work)
-
-
 def _repository_values(
     ai_enabled: Maybe[bool | None], branch_patterns: Maybe[list[str] | None]
 ) -> dict[str, Any]:
@@ -156,6 +81,83 @@ def _repository_values(
             values["branch_patterns"] = branch_patterns.value
     raise_if_any(errors)
     return values
+
+
+async def _lock_organization_of(
+    connection: AsyncConnection,
+    context: Context,
+    organization_id: int | None,
+    path: list[str],
+    global_id: str,
+) -> OrganizationRecord:
+    organization = (
+        None
+        if organization_id is None
+        else await lock_organization(connection, context.viewer, organization_id, Scope.PROJECT_READ)
+    )
+    if organization is None:
+        type_name = "Project" if path[-1] == "projectId" else "Repository"
+        raise MutationFailed([not_found(path, type_name, global_id)])
+    authorize(context.viewer, organization.id, Scope.PROJECT_ADMIN, path)
+    return organization
+
+
+async def add_repository(
+    context: Context,
+    project_id: str,
+    provider: RepositoryProvider,
+    name: str,
+    ai_enabled: bool | None,
+    branch_patterns: list[str] | None,
+) -> RepositoryInProject:
+    """`ai_enabled` and `branch_patterns` default to true and [] when left out; None is an explicit null."""
+    path = [INPUT, "projectId"]
+    values = _repository_values(Some(ai_enabled), Some(branch_patterns))
+    name_error = repository_name_error(provider, name)
+    if name_error is not None:
+        raise fail([INPUT, "name"], UserErrorCode.INVALID_VALUE, name_error)
+
+    async def work(connection: AsyncConnection) -> RepositoryInProject:
+        key = decode_id(project_id, "Project", path)
+        organization = await _lock_organization_of(
+            connection, context, await organization_id_of_project(connection, key), path, project_id
+        )
+        parent = (await load_projects(connection, organization.id, [key]))[key]
+        # Providers treat names case-insensitively: "Acme/Web" is "acme/web".
+        duplicate = select(repository.c.id).where(
+            repository.c.project_id == key,
+            repository.c.provider == provider.value,
+            func.lower(repository.c.name) == name.lower(),
+        )
+        if (await connection.execute(duplicate)).first() is not None:
+            raise fail(
+                [INPUT, "name"], UserErrorCode.DUPLICATE, f"The project already has the repository {name!r}."
+            )
+        row = (
+            await connection.execute(
+                insert(repository)
+                .values(
+                    project_id=key,
+                    provider=provider.value,
+                    name=name,
+                    **values,
+                    last_configured_at=utc_now(),
+                )
+                .returning(*repository.c)
+            )
+        ).one()
+        added = repository_record(row)
+        audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
+        audit.add(
+            AuditAction.REPOSITORY_ADDED,
+            AuditTarget.REPOSITORY,
+            added.id,
+            field_changes({}, {"provider": provider.value, "name": name, **_audit_json(added)}),
+        )
+        await audit.write(connection)
+        return added, parent
+
+    return await run_write(context.engine, work)
 
 
 async def _apply_repository_values(
@@ -264,7 +266,7 @@ async def bulk_update_repositories(
         raise_if_any(errors)
         if organization is None:
             return BulkRepositoriesResult([], None)
-        authorize(viewer, organization.id, Scope.PROJECT_ADMIN)
+        authorize(viewer, organization.id, Scope.PROJECT_ADMIN, path)
         audit = AuditBatch(organization.id, viewer.login, context.request_id)
         results = await _apply_repository_values(connection, list(targets.values()), values, audit)
         await audit.write(connection)

@@ -59,10 +59,11 @@ def decode_ids(
     return keys, errors
 
 
-def authorize(viewer: Viewer, organization_id: int, scope: Scope) -> None:
+def authorize(viewer: Viewer, organization_id: int, scope: Scope, path: list[str]) -> None:
+    """FORBIDDEN, naming the input that needs `scope`, unless the viewer has it in the organization."""
     if not viewer.can(scope, organization_id):
         raise fail(
-            None,
+            path,
             UserErrorCode.FORBIDDEN,
             f"You may not do this: it needs the {scope.value} scope in this organization.",
         )
@@ -95,7 +96,7 @@ async def lock_organization_of(
     )
     if record is None:
         raise fail(path, UserErrorCode.NOT_FOUND, f"There is no organization with id {global_id!r}.")
-    authorize(viewer, record.id, scope)
+    authorize(viewer, record.id, scope, path)
     return record
 
 

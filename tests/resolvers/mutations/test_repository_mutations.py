@@ -10,20 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.models.tables import (
-    MAX_PRIMARY_KEY,
-    Role,
-    audit_entry,
-    organization,
-    organization_settings,
-    project,
-    repository,
-)
+from aisettings.models.tables import MAX_PRIMARY_KEY, Role
 from aisettings.resolvers.global_ids import encode_global_id
-from tests.factories import Org, make_organization, make_project, make_repository, make_token
+from tests.factories import Org, make_organization, make_project, make_repository, make_token, stored_rows
 from tests.graphql import document, execute
 
 REPOSITORIES = document("Repositories")
@@ -44,8 +35,6 @@ mutation BulkUpdateRepositoriesBatch($input: BulkUpdateRepositoriesInput!) {
 """
 
 NODE = "query Node($id: ID!) { node(id: $id) { __typename id } }"
-
-WRITTEN_TABLES = [organization, organization_settings, project, repository, audit_entry]
 
 NONEXISTENT_KEY = MAX_PRIMARY_KEY
 
@@ -88,18 +77,6 @@ async def audit_log_nodes(client: httpx.AsyncClient, token: str) -> list[dict[st
         "auditLog"
     ]["nodes"]
     return nodes
-
-
-async def written_state(engine: AsyncEngine) -> dict[str, list[dict[str, Any]]]:
-    """Every row a mutation could write (settings, versions, repositories, audit entries), by table."""
-    async with engine.connect() as connection:
-        return {
-            table.name: [
-                dict(row._mapping)
-                for row in await connection.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in WRITTEN_TABLES
-        }
 
 
 def error_fields_and_codes(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
@@ -214,7 +191,7 @@ async def test_added_repository_is_stored_with_its_branch_patterns(
         branchPatterns=["main", "release/*"],
     )
 
-    state = await written_state(engine)
+    state = await stored_rows(engine)
 
     assert [(row["provider"], row["name"], row["branch_patterns"]) for row in state["repository"]] == [
         ("GITHUB", "acme/web", ["main", "release/*"])
@@ -508,12 +485,12 @@ async def test_refused_addition_writes_nothing(
 ) -> None:
     acme = await given_acme(engine)
     await make_repository(engine, acme.project, "acme/web")
-    before = await written_state(engine)
+    before = await stored_rows(engine)
 
     payload = await send(client, acme.token, "AddRepository", **{"projectId": acme.project_id, **input})
 
     assert payload["userErrors"]
-    assert await written_state(engine) == before
+    assert await stored_rows(engine) == before
 
 
 # ---- updateRepository ------------------------------------------------------------------------------
@@ -601,7 +578,7 @@ async def test_updated_repository_reads_back_as_written(
         branchPatterns=[],
     )
 
-    state = await written_state(engine)
+    state = await stored_rows(engine)
 
     assert [(row["ai_enabled"], row["branch_patterns"]) for row in state["repository"]] == [(False, [])]
 
@@ -657,12 +634,12 @@ async def test_an_update_that_changes_nothing_writes_nothing(
 ) -> None:
     acme = await given_acme(engine)
     key = await make_repository(engine, acme.project, "acme/web", branch_patterns=["main"])
-    before = await written_state(engine)
+    before = await stored_rows(engine)
 
     payload = await send(client, acme.token, "UpdateRepository", repositoryId=repository_id(key), **input)
 
     assert payload["userErrors"] == []
-    assert await written_state(engine) == before
+    assert await stored_rows(engine) == before
 
 
 # Each refused updateRepository of acme's repository acme/web: (input beyond its id, error).
@@ -715,11 +692,11 @@ async def test_refused_update_writes_nothing(
 ) -> None:
     acme = await given_acme(engine)
     key = await make_repository(engine, acme.project, "acme/web")
-    before = await written_state(engine)
+    before = await stored_rows(engine)
 
     await send(client, acme.token, "UpdateRepository", **{"repositoryId": repository_id(key), **input})
 
-    assert await written_state(engine) == before
+    assert await stored_rows(engine) == before
 
 
 # ---- removeRepository ------------------------------------------------------------------------------
@@ -753,7 +730,7 @@ async def test_removal_keeps_the_other_repositories(engine: AsyncEngine, client:
 
     await send(client, acme.token, "RemoveRepository", repositoryId=repository_id(removed))
 
-    assert [row["id"] for row in (await written_state(engine))["repository"]] == [kept]
+    assert [row["id"] for row in (await stored_rows(engine))["repository"]] == [kept]
 
 
 async def test_removal_records_the_values_the_repository_had(
@@ -787,13 +764,13 @@ async def test_removing_twice_is_not_found_and_writes_nothing_more(
     acme = await given_acme(engine)
     key = await make_repository(engine, acme.project, "acme/web")
     await send(client, acme.token, "RemoveRepository", repositoryId=repository_id(key))
-    before = await written_state(engine)
+    before = await stored_rows(engine)
 
     payload = await send(client, acme.token, "RemoveRepository", repositoryId=repository_id(key))
 
     assert error_fields_and_codes(payload) == [(["input", "repositoryId"], "NOT_FOUND")]
     assert payload["removedRepositoryId"] is None
-    assert await written_state(engine) == before
+    assert await stored_rows(engine) == before
 
 
 async def test_removing_a_repository_of_another_organization_is_not_found_and_writes_nothing(
@@ -802,12 +779,12 @@ async def test_removing_a_repository_of_another_organization_is_not_found_and_wr
     acme = await given_acme(engine)
     other = await make_organization(engine, "other")
     foreign = await make_repository(engine, await make_project(engine, other, "web"), "other/web")
-    before = await written_state(engine)
+    before = await stored_rows(engine)
 
     payload = await send(client, acme.token, "RemoveRepository", repositoryId=repository_id(foreign))
 
     assert error_fields_and_codes(payload) == [(["input", "repositoryId"], "NOT_FOUND")]
-    assert await written_state(engine) == before
+    assert await stored_rows(engine) == before
 
 
 # ---- bulkUpdateRepositories ------------------------------------------------------------------------
@@ -855,13 +832,13 @@ async def test_bulk_update_leaves_repositories_not_given_as_they_are(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
     acme, keys = await given_three_repositories(engine)
-    before = (await written_state(engine))["repository"]
+    before = (await stored_rows(engine))["repository"]
 
     await send(
         client, acme.token, "BulkUpdateRepositories", repositoryIds=[repository_id(keys[0])], aiEnabled=False
     )
 
-    after = (await written_state(engine))["repository"]
+    after = (await stored_rows(engine))["repository"]
     assert after[1:] == before[1:]
 
 
@@ -869,7 +846,7 @@ async def test_bulk_update_moves_last_configured_at_of_the_repositories_it_chang
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
     acme, keys = await given_three_repositories(engine)
-    before = {row["id"]: row["last_configured_at"] for row in (await written_state(engine))["repository"]}
+    before = {row["id"]: row["last_configured_at"] for row in (await stored_rows(engine))["repository"]}
     started = dt.datetime.now(dt.UTC)
 
     await send(
@@ -880,7 +857,7 @@ async def test_bulk_update_moves_last_configured_at_of_the_repositories_it_chang
         aiEnabled=False,
     )
 
-    after = {row["id"]: row["last_configured_at"] for row in (await written_state(engine))["repository"]}
+    after = {row["id"]: row["last_configured_at"] for row in (await stored_rows(engine))["repository"]}
     assert all(started <= after[key] <= dt.datetime.now(dt.UTC) for key in keys[:2])
     assert after[keys[2]] == before[keys[2]]
 
@@ -931,7 +908,7 @@ async def test_bulk_update_that_changes_nothing_has_no_batch_and_writes_nothing(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
     acme, keys = await given_three_repositories(engine)
-    before = await written_state(engine)
+    before = await stored_rows(engine)
 
     payload = (
         await execute(
@@ -943,7 +920,7 @@ async def test_bulk_update_that_changes_nothing_has_no_batch_and_writes_nothing(
     )["bulkUpdateRepositories"]
 
     assert payload == {"batchId": None, "userErrors": []}
-    assert await written_state(engine) == before
+    assert await stored_rows(engine) == before
 
 
 async def given_a_foreign_repository(engine: AsyncEngine) -> str:
@@ -984,11 +961,11 @@ async def test_bulk_update_with_one_unknown_repository_changes_none(
 ) -> None:
     acme, keys = await given_three_repositories(engine)
     ids = [repository_id(key) for key in keys] + [await bad_repository_id(engine, acme, kind)]
-    before = await written_state(engine)
+    before = await stored_rows(engine)
 
     await send(client, acme.token, "BulkUpdateRepositories", repositoryIds=ids, aiEnabled=False)
 
-    assert await written_state(engine) == before
+    assert await stored_rows(engine) == before
 
 
 async def test_bulk_update_names_every_unknown_repository(
@@ -1069,7 +1046,7 @@ async def test_refused_bulk_update_writes_nothing(
     engine: AsyncEngine, client: httpx.AsyncClient, input: dict[str, Any], error: tuple[list[str], str]
 ) -> None:
     acme, keys = await given_three_repositories(engine)
-    before = await written_state(engine)
+    before = await stored_rows(engine)
 
     await send(
         client,
@@ -1078,4 +1055,4 @@ async def test_refused_bulk_update_writes_nothing(
         **{"repositoryIds": [repository_id(key) for key in keys], **input},
     )
 
-    assert await written_state(engine) == before
+    assert await stored_rows(engine) == before
