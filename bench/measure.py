@@ -70,7 +70,8 @@ class Client:
             headers={"Authorization": f"Bearer {self.token}"},
         )
         body: dict[str, Any] = response.json()
-        assert response.status_code == 200 and "errors" not in body, body
+        if response.status_code != 200 or "errors" in body:
+            raise RuntimeError(f"a benchmark request failed: {body}")
         return body
 
 
