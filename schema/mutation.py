@@ -35,6 +35,19 @@ class UserError:
     message: str = strawberry.field(description="What is wrong, in a sentence.")
 
 
+@strawberry.type(description="What every mutation answers besides its result.")
+class MutationPayload:
+    user_errors: list[UserError] = strawberry.field(
+        description="What is wrong with the input; empty on success."
+    )
+    client_mutation_id: str | None = strawberry.field(description=CLIENT_MUTATION_ID)
+
+
+@strawberry.input(description="What every mutation's input may carry besides its arguments.")
+class MutationInput:
+    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
+
+
 def _settings_input(name: str, description: str, **fields: tuple[object, object]) -> type:
     return _registry_type(
         name,
@@ -88,40 +101,31 @@ def _changes(changes_input: Any) -> SettingsChanges:
 
 
 @strawberry.type(description="The result of updateOrganizationSettings.")
-class UpdateOrganizationSettingsPayload:
+class UpdateOrganizationSettingsPayload(MutationPayload):
     organization: Organization | None = strawberry.field(description="The organization; null on error.")
     audit_entries: list[AuditEntry] = strawberry.field(description="What the call wrote to the audit log.")
-    user_errors: list[UserError] = strawberry.field(
-        description="What is wrong with the input; empty on success."
-    )
-    client_mutation_id: str | None = strawberry.field(description=CLIENT_MUTATION_ID)
 
 
 @strawberry.input(description="Changes to one project's settings.")
-class UpdateProjectSettingsInput:
+class UpdateProjectSettingsInput(MutationInput):
     project_id: strawberry.ID = strawberry.field(description="The project.")
     changes: SettingsChangesInput = strawberry.field(description="What to change.")  # type: ignore[valid-type]
     expected_version: int | None = strawberry.field(
         default=None, description="Fail with STALE_VERSION unless the project is at this version."
     )
-    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
 @strawberry.type(description="The result of updateProjectSettings.")
-class UpdateProjectSettingsPayload:
+class UpdateProjectSettingsPayload(MutationPayload):
     project: Project | None = strawberry.field(description="The project; null on error.")
     audit_entries: list[AuditEntry] = strawberry.field(description="What the call wrote to the audit log.")
-    user_errors: list[UserError] = strawberry.field(
-        description="What is wrong with the input; empty on success."
-    )
-    client_mutation_id: str | None = strawberry.field(description=CLIENT_MUTATION_ID)
 
 
 @strawberry.input(
     description="The same changes for many projects, chosen by projectIds or by filter (exactly one), "
     "at most 1000. All or nothing."
 )
-class BulkUpdateProjectSettingsInput:
+class BulkUpdateProjectSettingsInput(MutationInput):
     organization_id: strawberry.ID = strawberry.field(description="The organization of the projects.")
     project_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="These projects.")
     filter: ProjectFilter | None = strawberry.field(
@@ -131,7 +135,6 @@ class BulkUpdateProjectSettingsInput:
     dry_run: bool | None = strawberry.field(
         default=False, description="Compute and return the same result, but write nothing."
     )
-    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
 @strawberry.type(description="How one project's settings change.")
@@ -155,20 +158,16 @@ def _diff(diff: ProjectDiff) -> ProjectSettingsDiff:
 
 
 @strawberry.type(description="The result of bulkUpdateProjectSettings.")
-class BulkUpdateProjectSettingsPayload:
+class BulkUpdateProjectSettingsPayload(MutationPayload):
     affected_count: int = strawberry.field(description="How many projects' raw or effective settings change.")
     diffs: list[ProjectSettingsDiff] = strawberry.field(description="One per targeted project that changes.")
     batch_id: str | None = strawberry.field(
         description="The audit batch of this call; null on dryRun, on error, or when nothing changed."
     )
-    user_errors: list[UserError] = strawberry.field(
-        description="What is wrong with the input; empty on success."
-    )
-    client_mutation_id: str | None = strawberry.field(description=CLIENT_MUTATION_ID)
 
 
 @strawberry.input(description="Remove projects' overrides, so that they inherit again.")
-class ResetProjectSettingsInput:
+class ResetProjectSettingsInput(MutationInput):
     project_ids: list[strawberry.ID] = strawberry.field(description="The projects (at most 1000).")
     settings: list[SettingName] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="The settings to reset; default: all."
@@ -176,26 +175,21 @@ class ResetProjectSettingsInput:
     dry_run: bool | None = strawberry.field(
         default=False, description="Compute and return the same result, but write nothing."
     )
-    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
 @strawberry.type(description="The result of resetProjectSettings.")
-class ResetProjectSettingsPayload:
+class ResetProjectSettingsPayload(MutationPayload):
     projects: list[Project] = strawberry.field(description="Every targeted project, as it is after the call.")
     diffs: list[ProjectSettingsDiff] = strawberry.field(description="One per targeted project that changes.")
     batch_id: str | None = strawberry.field(
         description="The audit batch of this call; null on dryRun, on error, or when nothing changed."
     )
-    user_errors: list[UserError] = strawberry.field(
-        description="What is wrong with the input; empty on success."
-    )
-    client_mutation_id: str | None = strawberry.field(description=CLIENT_MUTATION_ID)
 
 
 @strawberry.input(
     description="The stopping point of the organization and/or of projects, in one transaction."
 )
-class SetStoppingPointInput:
+class SetStoppingPointInput(MutationInput):
     organization_id: strawberry.ID = strawberry.field(description="The organization.")
     organization_stopping_point: Maybe[StoppingPoint | None] = strawberry.field(
         description="The organization's new stopping point; left out: unchanged."
@@ -206,11 +200,10 @@ class SetStoppingPointInput:
     project_stopping_point: Maybe[StoppingPoint | None] = strawberry.field(
         description="Required with projectIds; null makes the projects inherit."
     )
-    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
 @strawberry.type(description="The result of setStoppingPoint.")
-class SetStoppingPointPayload:
+class SetStoppingPointPayload(MutationPayload):
     organization: Organization | None = strawberry.field(description="The organization; null on error.")
     projects: list[Project] = strawberry.field(
         description="The targeted projects, as they are after the call."
@@ -218,14 +211,10 @@ class SetStoppingPointPayload:
     batch_id: str | None = strawberry.field(
         description="The audit batch of this call; null on error or when nothing changed."
     )
-    user_errors: list[UserError] = strawberry.field(
-        description="What is wrong with the input; empty on success."
-    )
-    client_mutation_id: str | None = strawberry.field(description=CLIENT_MUTATION_ID)
 
 
 @strawberry.input(description="A repository to add to a project.")
-class AddRepositoryInput:
+class AddRepositoryInput(MutationInput):
     project_id: strawberry.ID = strawberry.field(description="The project.")
     provider: RepositoryProvider = strawberry.field(description="Where the repository is hosted.")
     name: str = strawberry.field(
@@ -235,76 +224,56 @@ class AddRepositoryInput:
     branch_patterns: list[str] | None = strawberry.field(
         default_factory=list, description="Branch globs (at most 50); empty: the default branch only."
     )
-    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
 @strawberry.type(description="The result of addRepository.")
-class AddRepositoryPayload:
+class AddRepositoryPayload(MutationPayload):
     repository: Repository | None = strawberry.field(description="The new repository; null on error.")
-    user_errors: list[UserError] = strawberry.field(
-        description="What is wrong with the input; empty on success."
-    )
-    client_mutation_id: str | None = strawberry.field(description=CLIENT_MUTATION_ID)
 
 
 @strawberry.input(description="Changes to a repository; a field left out is unchanged.")
-class UpdateRepositoryInput:
+class UpdateRepositoryInput(MutationInput):
     repository_id: strawberry.ID = strawberry.field(description="The repository.")
     ai_enabled: Maybe[bool | None] = strawberry.field(description="Whether AI may work here.")
     branch_patterns: Maybe[list[str] | None] = strawberry.field(
         description="Branch globs (at most 50), replacing the current ones; empty: the default branch only."
     )
-    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
 @strawberry.type(description="The result of updateRepository.")
-class UpdateRepositoryPayload:
+class UpdateRepositoryPayload(MutationPayload):
     repository: Repository | None = strawberry.field(description="The repository; null on error.")
-    user_errors: list[UserError] = strawberry.field(
-        description="What is wrong with the input; empty on success."
-    )
-    client_mutation_id: str | None = strawberry.field(description=CLIENT_MUTATION_ID)
 
 
 @strawberry.input(description="A repository to remove from its project.")
-class RemoveRepositoryInput:
+class RemoveRepositoryInput(MutationInput):
     repository_id: strawberry.ID = strawberry.field(description="The repository.")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
 @strawberry.type(description="The result of removeRepository.")
-class RemoveRepositoryPayload:
+class RemoveRepositoryPayload(MutationPayload):
     removed_repository_id: strawberry.ID | None = strawberry.field(
         description="The id the repository had; null on error."
     )
-    user_errors: list[UserError] = strawberry.field(
-        description="What is wrong with the input; empty on success."
-    )
-    client_mutation_id: str | None = strawberry.field(description=CLIENT_MUTATION_ID)
 
 
 @strawberry.input(description="The same changes for many repositories (at most 1000). All or nothing.")
-class BulkUpdateRepositoriesInput:
+class BulkUpdateRepositoriesInput(MutationInput):
     repository_ids: list[strawberry.ID] = strawberry.field(description="The repositories.")
     ai_enabled: Maybe[bool | None] = strawberry.field(description="Whether AI may work there.")
     branch_patterns: Maybe[list[str] | None] = strawberry.field(
         description="Branch globs (at most 50), replacing the current ones; empty: the default branch only."
     )
-    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
 @strawberry.type(description="The result of bulkUpdateRepositories.")
-class BulkUpdateRepositoriesPayload:
+class BulkUpdateRepositoriesPayload(MutationPayload):
     repositories: list[Repository] = strawberry.field(
         description="The repositories, as they are after the call."
     )
     batch_id: str | None = strawberry.field(
         description="The audit batch of this call; null on error or when nothing changed."
     )
-    user_errors: list[UserError] = strawberry.field(
-        description="What is wrong with the input; empty on success."
-    )
-    client_mutation_id: str | None = strawberry.field(description=CLIENT_MUTATION_ID)
 
 
 async def _attempt(operation: Awaitable[T]) -> tuple[T | None, list[UserError]]:

@@ -11,8 +11,10 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.models.database import create_engine
 from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import Org, make_organization, make_project, make_token, stored_rows
 from tests.graphql import document, post
@@ -43,19 +45,27 @@ REFUSING_TRIGGER = {
 }
 
 
-@pytest.fixture
-async def audit_inserts_fail(engine: AsyncEngine) -> AsyncIterator[None]:
-    """Every INSERT INTO audit_entry fails in the database, until the test ends."""
-    create, drop = REFUSING_TRIGGER[engine.dialect.name]
+async def execute_ddl(database_url: str, statements: list[str]) -> None:
+    # On an engine of its own: SQLite checks CREATE/DROP ... IF EXISTS against the schema a connection
+    # last read, and a pooled connection may not have seen another's trigger yet.
+    ddl_engine = create_engine(database_url)
     try:
-        async with engine.begin() as connection:
-            for statement in create:
+        async with ddl_engine.begin() as connection:
+            for statement in statements:
                 await connection.execute(text(statement))
+    finally:
+        await ddl_engine.dispose()
+
+
+@pytest.fixture
+async def audit_inserts_fail(database_url: str) -> AsyncIterator[None]:
+    """Every INSERT INTO audit_entry fails in the database, until the test ends."""
+    create, drop = REFUSING_TRIGGER[make_url(database_url).get_backend_name()]
+    try:
+        await execute_ddl(database_url, create)
         yield
     finally:
-        async with engine.begin() as connection:
-            for statement in drop:
-                await connection.execute(text(statement))
+        await execute_ddl(database_url, drop)
 
 
 @dataclass(frozen=True)
