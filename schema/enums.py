@@ -1,10 +1,13 @@
-"""The GraphQL enums."""
+"""The GraphQL enums, each value described (the descriptions are GraphiQL's documentation)."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
+from typing import TypeVar
 
 import strawberry
+from strawberry.types.enum import has_enum_definition
 
 from aisettings.models.audit import AuditAction
 from aisettings.models.repositories import RepositoryProvider, RepositoryStatus
@@ -20,9 +23,20 @@ __all__ = [
     "SettingName",
     "SettingSource",
     "StoppingPoint",
+    "register_enum",
 ]
 
-# Generated from the registry, so that a new setting appears here by itself. Values are registry names.
+E = TypeVar("E", bound=type[enum.Enum])
+
+
+def register_enum(enum_class: E, description: str, values: Mapping[str, str]) -> E:
+    """`enum_class` as a GraphQL enum, with a description for every value (KeyError if one lacks it)."""
+    registered = strawberry.enum(enum_class, description=description)
+    definition = registered.__strawberry_definition__ if has_enum_definition(registered) else None
+    assert definition is not None
+    for value in definition.values:
+        value.description = values[value.name]
+    return registered
 
 
 def _setting_name_enum() -> type[enum.Enum]:
@@ -31,25 +45,72 @@ def _setting_name_enum() -> type[enum.Enum]:
     return enum.Enum("SettingName", members)  # type: ignore[return-value]
 
 
-SettingName = strawberry.enum(
-    _setting_name_enum(), description="The settings an organization sets and its projects may override."
+# Generated from the registry, so that a new setting appears here by itself. Values are registry names.
+SettingName = register_enum(
+    _setting_name_enum(),
+    "The settings an organization sets and its projects may override.",
+    {setting.enum_name: setting.description for setting in SETTINGS},
 )
 
-strawberry.enum(StoppingPoint, description="How far an AI fix goes before a human takes over.")
-strawberry.enum(SettingSource, description="The level a value in force comes from.")
-strawberry.enum(RepositoryProvider, description="Where a repository is hosted.")
-strawberry.enum(RepositoryStatus, description="Whether AI runs in a repository, and if not, why.")
-
-
-strawberry.enum(
-    ProjectOrderField, description="The orders of an organization's projects; ties are broken by id."
+register_enum(
+    StoppingPoint,
+    "How far an AI fix goes before a human takes over.",
+    {
+        "SUGGESTION": "The AI suggests a change; a human makes it.",
+        "PULL_REQUEST": "The AI opens a pull request; a human reviews and merges it.",
+        "MERGE": "The AI merges its own fix once the checks pass.",
+    },
+)
+register_enum(
+    SettingSource,
+    "The level a value in force comes from.",
+    {
+        "SYSTEM_DEFAULT": "No level sets it: the product's default.",
+        "ORGANIZATION": "The organization's own value.",
+        "PROJECT": "The project's override.",
+        "REPOSITORY": "The repository: switched off for AI, it scans and fixes nothing.",
+    },
+)
+register_enum(
+    RepositoryProvider,
+    "Where a repository is hosted.",
+    {"GITHUB": "github.com", "GITLAB": "gitlab.com", "BITBUCKET": "bitbucket.org"},
+)
+register_enum(
+    RepositoryStatus,
+    "Whether AI runs in a repository, and if not, why.",
+    {
+        "ACTIVE": "AI runs here: it is switched on, and its project scans or fixes.",
+        "DISABLED_BY_REPOSITORY": "The repository is switched off for AI (aiEnabled: false).",
+        "DISABLED_BY_SETTINGS": "Its project neither scans nor fixes.",
+    },
+)
+register_enum(
+    ProjectOrderField,
+    "The orders of an organization's projects; ties are broken by id.",
+    {"SLUG": "By slug, by code point.", "NAME": "By name, by code point.", "UPDATED_AT": "By last change."},
 )
 
 
-@strawberry.enum(description="Ascending or descending.")
 class OrderDirection(enum.Enum):
     ASC = "ASC"
     DESC = "DESC"
 
 
-strawberry.enum(AuditAction, description="What an audit entry records.")
+register_enum(
+    OrderDirection,
+    "Ascending or descending.",
+    {"ASC": "Smallest first.", "DESC": "Largest first."},
+)
+register_enum(
+    AuditAction,
+    "What an audit entry records.",
+    {
+        "ORGANIZATION_SETTINGS_UPDATED": "An organization's settings or locks changed.",
+        "PROJECT_SETTINGS_UPDATED": "A project's overrides changed.",
+        "PROJECT_SETTINGS_RESET": "A project's overrides were removed (resetProjectSettings).",
+        "REPOSITORY_ADDED": "A repository was added to a project.",
+        "REPOSITORY_UPDATED": "A repository was switched on or off for AI, or its branches changed.",
+        "REPOSITORY_REMOVED": "A repository was removed from its project.",
+    },
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import Maybe, Some
@@ -15,15 +15,30 @@ from aisettings.resolvers.mutations import organization_settings, project_settin
 from aisettings.resolvers.mutations.errors import MutationFailed, UserErrorCode
 from aisettings.resolvers.mutations.settings_changes import ProjectDiff, SettingsChanges
 
-from .enums import SettingName
+from .enums import SettingName, register_enum
 from .settings import EffectiveSettings, _registry_type, effective_settings
 from .types import AuditEntry, Info, Organization, Project, ProjectFilter, Repository
 
-strawberry.enum(UserErrorCode, description="What is wrong with a mutation's input.")
+register_enum(
+    UserErrorCode,
+    "What is wrong with a mutation's input.",
+    {
+        "NOT_FOUND": "No such object, or one the token may not see.",
+        "INVALID_VALUE": "A value that is not allowed here (a null, a malformed name).",
+        "INVALID_BRANCH_PATTERN": "A branch glob that git's ref-name rules refuse, or too many of them.",
+        "STALE_VERSION": "expectedVersion is not the current version: someone changed the object since.",
+        "LOCKED": "The organization locks this setting: projects cannot override it.",
+        "TOO_MANY_ITEMS": "More than 1000 targets in one call.",
+        "DUPLICATE": "The project already has this repository.",
+        "CONFLICTING_INPUT": "Fields that exclude each other were both given, or neither.",
+        "FORBIDDEN": "The token may see the object but lacks the scope to change it.",
+    },
+)
 
 T = TypeVar("T")
 
 CLIENT_MUTATION_ID = "Echoed in the payload, to match answers with calls."
+INPUT = strawberry.argument(description="What to change; see the input type.")
 
 
 @strawberry.type(description="Something in a mutation's input that the caller can fix. Nothing was written.")
@@ -294,7 +309,7 @@ class Mutation:
     async def update_organization_settings(
         self,
         info: Info,
-        input: UpdateOrganizationSettingsInput,  # type: ignore[valid-type]
+        input: Annotated[UpdateOrganizationSettingsInput, INPUT],  # type: ignore[valid-type]
     ) -> UpdateOrganizationSettingsPayload:
         given: Any = input
         locked = given.locked_settings
@@ -318,7 +333,7 @@ class Mutation:
 
     @strawberry.mutation(description="Change one project's overrides (project:admin).")
     async def update_project_settings(
-        self, info: Info, input: UpdateProjectSettingsInput
+        self, info: Info, input: Annotated[UpdateProjectSettingsInput, INPUT]
     ) -> UpdateProjectSettingsPayload:
         result, errors = await _attempt(
             project_settings.update_project_settings(
@@ -334,7 +349,7 @@ class Mutation:
 
     @strawberry.mutation(description="Change many projects at once, all or nothing (project:admin).")
     async def bulk_update_project_settings(
-        self, info: Info, input: BulkUpdateProjectSettingsInput
+        self, info: Info, input: Annotated[BulkUpdateProjectSettingsInput, INPUT]
     ) -> BulkUpdateProjectSettingsPayload:
         result, errors = await _attempt(
             project_settings.bulk_update_project_settings(
@@ -357,7 +372,7 @@ class Mutation:
 
     @strawberry.mutation(description="Remove projects' overrides so that they inherit again (project:admin).")
     async def reset_project_settings(
-        self, info: Info, input: ResetProjectSettingsInput
+        self, info: Info, input: Annotated[ResetProjectSettingsInput, INPUT]
     ) -> ResetProjectSettingsPayload:
         settings = None if input.settings is None else [name.value for name in input.settings]  # type: ignore[attr-defined]
         result, errors = await _attempt(
@@ -376,7 +391,9 @@ class Mutation:
     @strawberry.mutation(
         description="Set the stopping point of the organization (org:admin) and/or projects (project:admin)."
     )
-    async def set_stopping_point(self, info: Info, input: SetStoppingPointInput) -> SetStoppingPointPayload:
+    async def set_stopping_point(
+        self, info: Info, input: Annotated[SetStoppingPointInput, INPUT]
+    ) -> SetStoppingPointPayload:
         result, errors = await _attempt(
             organization_settings.set_stopping_point(
                 info.context,
@@ -395,7 +412,9 @@ class Mutation:
         )
 
     @strawberry.mutation(description="Add a repository to a project (project:admin).")
-    async def add_repository(self, info: Info, input: AddRepositoryInput) -> AddRepositoryPayload:
+    async def add_repository(
+        self, info: Info, input: Annotated[AddRepositoryInput, INPUT]
+    ) -> AddRepositoryPayload:
         result, errors = await _attempt(
             repositories.add_repository(
                 info.context,
@@ -413,7 +432,9 @@ class Mutation:
     @strawberry.mutation(
         description="Switch a repository's AI on or off, or change its branches (project:admin)."
     )
-    async def update_repository(self, info: Info, input: UpdateRepositoryInput) -> UpdateRepositoryPayload:
+    async def update_repository(
+        self, info: Info, input: Annotated[UpdateRepositoryInput, INPUT]
+    ) -> UpdateRepositoryPayload:
         result, errors = await _attempt(
             repositories.update_repository(
                 info.context, input.repository_id, input.ai_enabled, input.branch_patterns
@@ -424,7 +445,9 @@ class Mutation:
         )
 
     @strawberry.mutation(description="Remove a repository from its project (project:admin).")
-    async def remove_repository(self, info: Info, input: RemoveRepositoryInput) -> RemoveRepositoryPayload:
+    async def remove_repository(
+        self, info: Info, input: Annotated[RemoveRepositoryInput, INPUT]
+    ) -> RemoveRepositoryPayload:
         result, errors = await _attempt(repositories.remove_repository(info.context, input.repository_id))
         return RemoveRepositoryPayload(
             removed_repository_id=None
@@ -436,7 +459,7 @@ class Mutation:
 
     @strawberry.mutation(description="Change many repositories at once, all or nothing (project:admin).")
     async def bulk_update_repositories(
-        self, info: Info, input: BulkUpdateRepositoriesInput
+        self, info: Info, input: Annotated[BulkUpdateRepositoriesInput, INPUT]
     ) -> BulkUpdateRepositoriesPayload:
         result, errors = await _attempt(
             repositories.bulk_update_repositories(

@@ -62,14 +62,18 @@ class Query:
     @strawberry.field(
         description="The object with this global id; null when there is none the viewer may see."
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")]
+    ) -> Node | None:
         return await _resolve_node(info, id)
 
     @strawberry.field(
         description=f"The objects with these global ids, in order; null for each the viewer may not see. "
         f"At most {MAX_NODES} ids."
     )
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self, info: Info, ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids.")]
+    ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise BadUserInput(f"`ids` has {len(ids)} ids, over the maximum of {MAX_NODES}.")
         # Gathered, so that the loaders batch every id of a type into one statement.
@@ -82,6 +86,8 @@ class Query:
     @strawberry.field(
         description="An organization by slug; null when it does not exist or the viewer may not see it."
     )
-    async def organization(self, info: Info, slug: str) -> Organization | None:
+    async def organization(
+        self, info: Info, slug: Annotated[str, strawberry.argument(description="The organization's slug.")]
+    ) -> Organization | None:
         record = await info.context.loaders.organization_by_slug.load(slug)
         return None if record is None else Organization.of(record)

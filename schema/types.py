@@ -150,7 +150,9 @@ class Organization(Node):
         )
 
     @strawberry.field(description="A project by its slug; null when there is none.")
-    async def project(self, info: Info, slug: str) -> Project | None:
+    async def project(
+        self, info: Info, slug: Annotated[str, strawberry.argument(description="The project's slug.")]
+    ) -> Project | None:
         _require(info, Scope.PROJECT_READ, self.record.id)
         record = await projects.fetch_project_by_slug(info.context.engine, self.record, slug)
         return None if record is None else Project.of(record)
