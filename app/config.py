@@ -19,6 +19,8 @@ class Config:
     database_url: str = DEFAULT_DATABASE_URL
     environment: str = "development"
     database_pool_size: int = 10
+    # Completes plain scalar fields without graphql-core's per-field machinery (schema/execution.py).
+    fast_execution: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -35,6 +37,7 @@ class Config:
             database_url=environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
             environment=environment,
             database_pool_size=_positive_int(environ, "AISETTINGS_DB_POOL_SIZE", 10),
+            fast_execution=_flag(environ, "AISETTINGS_FAST_EXECUTION", True),
         )
 
 
@@ -45,3 +48,12 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigurationError(f"{name} must be a positive whole number, not {raw!r}.")
     return int(raw)
+
+
+def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    if raw.lower() not in ("1", "true", "0", "false"):
+        raise ConfigurationError(f"{name} must be 1, true, 0 or false, not {raw!r}.")
+    return raw.lower() in ("1", "true")
