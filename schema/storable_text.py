@@ -39,7 +39,10 @@ class RejectUnstorableText(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         literals = _StringLiterals()
-        if context.graphql_document is not None:
+        # A literal can only hold such text through a \\u escape, or if the query text itself holds it:
+        # most documents need no walk at all.
+        query = context.query or ""
+        if context.graphql_document is not None and ("\\u" in query or not is_storable(query)):
             visit(context.graphql_document, literals)
         if not (literals.storable and _all_storable(context.variables)):
             context.result = ExecutionResult(
