@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +12,10 @@ from sqlalchemy import Row
 from aisettings.models.settings import (
     SETTINGS,
     SETTINGS_BY_NAME,
+    EffectiveValue,
     OrganizationSettingsValues,
     SettingValue,
+    resolve_project_settings,
 )
 from aisettings.models.tables import override_column
 
@@ -28,7 +31,7 @@ class OrganizationRecord:
     settings_updated_at: dt.datetime | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ProjectRecord:
     id: int
     organization_id: int
@@ -42,6 +45,11 @@ class ProjectRecord:
     @property
     def has_overrides(self) -> bool:
         return any(value is not None for value in self.overrides.values())
+
+    @functools.cached_property
+    def effective(self) -> dict[str, EffectiveValue]:
+        """The settings the project runs with (resolved once per record)."""
+        return resolve_project_settings(self.organization_settings, self.overrides)
 
 
 @dataclass(frozen=True, slots=True)

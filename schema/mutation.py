@@ -166,8 +166,8 @@ def _diff(diff: ProjectDiff) -> ProjectSettingsDiff:
     after = Project.of(diff.after)
     return ProjectSettingsDiff(
         project=after,
-        before=effective_settings(Project.of(diff.before).resolved, SettingSource.PROJECT),
-        after=effective_settings(after.resolved, SettingSource.PROJECT),
+        before=effective_settings(diff.before.effective, SettingSource.PROJECT),
+        after=effective_settings(diff.after.effective, SettingSource.PROJECT),
         changed_settings=[SettingName(name) for name in diff.changed_settings()],
     )
 

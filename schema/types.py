@@ -17,11 +17,9 @@ from aisettings.models.repositories import (
 )
 from aisettings.models.settings import (
     SETTINGS,
-    EffectiveValue,
     SettingSource,
     StoppingPoint,
     organization_value,
-    resolve_project_settings,
     resolve_repository_settings,
 )
 from aisettings.resolvers import audit_log, projects
@@ -240,7 +238,6 @@ class Project(Node):
     )
     has_overrides: bool = strawberry.field(description="Whether the project overrides at least one setting.")
     record: strawberry.Private[ProjectRecord]
-    resolved: strawberry.Private[dict[str, EffectiveValue]]
 
     @strawberry.field(description="The organization the project belongs to.")
     async def organization(self, info: Info) -> Organization:
@@ -254,7 +251,7 @@ class Project(Node):
 
     @strawberry.field(description="The settings the project runs with, each with where it comes from.")
     def effective_settings(self) -> EffectiveSettings:  # type: ignore[valid-type]
-        return effective_settings(self.resolved, SettingSource.PROJECT)
+        return effective_settings(self.record.effective, SettingSource.PROJECT)
 
     @strawberry.field(description="The project's repositories, a page at a time (at most 100 per page).")
     async def repositories(
@@ -281,7 +278,6 @@ class Project(Node):
             updated_at=record.updated_at,
             has_overrides=record.has_overrides,
             record=record,
-            resolved=resolve_project_settings(record.organization_settings, record.overrides),
         )
 
 
@@ -304,9 +300,8 @@ class Repository(Node):
 
     @strawberry.field(description="The settings AI runs with here: the project's, unless switched off here.")
     def effective_settings(self) -> EffectiveSettings:  # type: ignore[valid-type]
-        return effective_settings(
-            resolve_repository_settings(self.project.resolved, self.ai_enabled), SettingSource.REPOSITORY
-        )
+        resolved = resolve_repository_settings(self.project.record.effective, self.ai_enabled)
+        return effective_settings(resolved, SettingSource.REPOSITORY)
 
     @classmethod
     def of(cls, record: RepositoryRecord, project: Project) -> Repository:
@@ -319,7 +314,7 @@ class Repository(Node):
             project=project,
             ai_enabled=record.ai_enabled,
             branch_patterns=record.branch_patterns,
-            status=repository_status(record.ai_enabled, project.resolved),
+            status=repository_status(record.ai_enabled, project.record.effective),
             last_configured_at=record.last_configured_at,
         )
 

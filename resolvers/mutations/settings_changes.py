@@ -16,7 +16,6 @@ from aisettings.models.settings import (
     SETTINGS_BY_NAME,
     OrganizationSettingsValues,
     SettingValue,
-    resolve_project_settings,
 )
 from aisettings.models.tables import organization_settings, override_column, project, utc_now
 from aisettings.resolvers.records import OrganizationRecord, ProjectRecord
@@ -39,8 +38,7 @@ class ProjectDiff:
 
     def changed_settings(self) -> list[str]:
         """The settings whose value in force changes (registry order)."""
-        before = resolve_project_settings(self.before.organization_settings, self.before.overrides)
-        after = resolve_project_settings(self.after.organization_settings, self.after.overrides)
+        before, after = self.before.effective, self.after.effective
         return [s.name for s in SETTINGS if before[s.name].value != after[s.name].value]
 
 
