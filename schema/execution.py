@@ -1,21 +1,25 @@
 """A faster way through graphql-core's execution for the fields that dominate our responses.
 
-Most fields of a settings tree are plain attributes with a scalar or enum type (`slug`, `value`,
-`source`, `locked`, ...): tens of thousands per page. graphql-core spends several microseconds on each
-(a path, a resolve-info object, argument coercion, the completion dispatch). For exactly those fields -
-Strawberry "basic" fields, without arguments, resolver or extensions - this executor calls the same
-resolver function and the same output coercion directly. Whatever looks unusual (a null where the type
-forbids one, a value that does not coerce, an awaitable) goes the ordinary way, which then reports it
-exactly as graphql-core would: nothing has been recorded yet, and a basic field has no side effects.
-Every other field, and everything around fields, is graphql-core's own code.
+Most fields of a settings tree are plain attributes (`slug`, `value`, `source`, `locked`, the
+`scanEnabled` object of an EffectiveSettings, ...): tens of thousands per page. graphql-core spends
+several microseconds on each (a path, a resolve-info object, argument coercion, the completion
+dispatch). For exactly those fields - Strawberry "basic" fields, without arguments, resolver or
+extensions, of a scalar or enum type or of an object type without an is_type_of check - this executor
+calls the same resolver function and completes the value directly: scalars and enums with the same
+output coercion, objects with graphql-core's own sub-field execution and error handling. Whatever looks
+unusual (a null where the type forbids one, a value that does not coerce, an awaitable) goes the
+ordinary way, which then reports it exactly as graphql-core would: nothing has been recorded yet, and a
+basic field has no side effects. Every other field is graphql-core's own code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from graphql import (
+    GraphQLEnumType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -30,9 +34,14 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-# A field completed the fast way: (response name, fields, its basic resolver, its output type).
-FastField = tuple[str, FieldDetailsList, Callable[..., Any], GraphQLOutputType]
+Completer = Callable[[Any], Any]
+# A field completed the fast way: its basic resolver, its output type, and either the completer of its
+# scalar or enum values or, for an object field, its object type.
+FastField = tuple[Callable[[Any], Any], GraphQLOutputType, Completer | GraphQLObjectType]
 Plan = list[tuple[str, FieldDetailsList, FastField | None]]
+
+
+_ORDINARY = object()
 
 
 class _Unusual(Exception):
@@ -45,28 +54,78 @@ def _is_leaf_output(output_type: GraphQLOutputType) -> bool:
     return isinstance(output_type, GraphQLLeafType)
 
 
-def _complete(output_type: GraphQLOutputType, value: Any) -> Any:
-    """What graphql-core's complete_value gives for a leaf (or list of leaves) type, or _Unusual."""
+def _plain_object(output_type: GraphQLOutputType) -> GraphQLObjectType | None:
+    """The object type of a (non-null) object field whose values need no is_type_of check."""
     if isinstance(output_type, GraphQLNonNull):
-        completed = _complete(output_type.of_type, value)
-        if completed is None:
-            raise _Unusual
-        return completed
-    if value is None or value is Undefined:
-        return None
+        output_type = output_type.of_type
+    if isinstance(output_type, GraphQLObjectType) and output_type.is_type_of is None:
+        return output_type
+    return None
+
+
+def completer(output_type: GraphQLOutputType) -> Completer:
+    """A function giving what graphql-core's complete_value gives for a value of a leaf (or list of
+    leaves) type, or raising when graphql-core would report an error. Built once per field."""
+    if isinstance(output_type, GraphQLNonNull):
+        inner = completer(output_type.of_type)
+
+        def complete_non_null(value: Any) -> Any:
+            completed = inner(value)
+            if completed is None:
+                raise _Unusual
+            return completed
+
+        return complete_non_null
     if isinstance(output_type, GraphQLList):
-        if not isinstance(value, list | tuple):
+        item = completer(output_type.of_type)
+
+        def complete_list(value: Any) -> Any:
+            if value is None or value is Undefined:
+                return None
+            if not isinstance(value, list | tuple):
+                raise _Unusual
+            return [item(member) for member in value]
+
+        return complete_list
+    assert isinstance(output_type, GraphQLLeafType)
+    coerce = output_type.coerce_output_value
+    # Strawberry's enum types look members up by a loop over their values; a dict gives the same names.
+    names = _enum_names(output_type)
+
+    def complete_leaf(value: Any) -> Any:
+        if value is None or value is Undefined:
+            return None
+        name = names.get(value) if names and isinstance(value, Hashable) else None
+        if name is not None:
+            return name
+        if isinstance(value, Exception):
             raise _Unusual
-        return [_complete(output_type.of_type, item) for item in value]
-    if isinstance(value, Exception):
-        raise _Unusual
-    try:
-        coerced = output_type.coerce_output_value(value)  # type: ignore[union-attr]
-    except Exception:
-        raise _Unusual from None
-    if coerced is None or coerced is Undefined:
-        raise _Unusual
-    return coerced
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _Unusual
+        return coerced
+
+    return complete_leaf
+
+
+def _enum_names(output_type: GraphQLLeafType) -> dict[Any, str]:
+    wrapped = getattr(output_type, "wrapped_cls", None)
+    if not isinstance(output_type, GraphQLEnumType) or wrapped is None:
+        return {}
+    return {
+        member: name
+        for name, value in output_type.values.items()
+        for member in wrapped
+        if member.value == value.value
+    }
+
+
+def _basic_resolver(definition: StrawberryField, resolve: Callable[..., Any]) -> Callable[[Any], Any]:
+    """What Strawberry's resolver of a basic field returns, for a source. Strawberry's calls the
+    field's default resolver with its Python name; with the default, getattr, that is one attrgetter."""
+    if definition.default_resolver is getattr:
+        return operator.attrgetter(definition.python_name)
+    return lambda source: resolve(source, None)
 
 
 class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -95,9 +154,13 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
                     and definition.is_basic_field
                     and not definition.extensions
                     and field_def.resolve is not None
-                    and _is_leaf_output(field_def.type)
                 ):
-                    fast = (response_name, field_details_list, field_def.resolve, field_def.type)
+                    resolve = _basic_resolver(definition, field_def.resolve)
+                    object_type = _plain_object(field_def.type)
+                    if object_type is not None:
+                        fast = (resolve, field_def.type, object_type)
+                    elif _is_leaf_output(field_def.type):
+                        fast = (resolve, field_def.type, completer(field_def.type))
             plan.append((response_name, field_details_list, fast))
         self._plans[id(grouped_field_set)] = (grouped_field_set, plan)
         return plan
@@ -116,15 +179,20 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         try:
             for response_name, field_details_list, fast in self._plan(parent_type, grouped_field_set):
                 if fast is not None:
-                    try:
-                        # A basic resolver ignores its info: Strawberry makes it getattr on the source.
-                        value = fast[2](source_value, None)
-                        if is_awaitable(value):
-                            raise _Unusual
-                        results[response_name] = _complete(fast[3], value)
+                    result = self._execute_fast(
+                        parent_type,
+                        source_value,
+                        path,
+                        response_name,
+                        field_details_list,
+                        fast,
+                        position_context,
+                    )
+                    if result is not _ORDINARY:
+                        results[response_name] = result
+                        if is_awaitable(result):
+                            awaitable_fields.append(response_name)
                         continue
-                    except Exception:  # reported by the ordinary way, which meets it again
-                        pass
                 result = self.execute_field(
                     parent_type,
                     source_value,
@@ -143,6 +211,56 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         if not awaitable_fields:
             return results
         return self._gather(results, awaitable_fields)
+
+    def _execute_fast(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        response_name: str,
+        field_details_list: FieldDetailsList,
+        fast: FastField,
+        position_context: Any,
+    ) -> Any:
+        """The field's completed value, or _ORDINARY to let graphql-core execute it."""
+        resolve, output_type, complete_or_type = fast
+        try:
+            value = resolve(source_value)
+            if not isinstance(complete_or_type, GraphQLObjectType):
+                return complete_or_type(value)  # an awaitable or an exception does not coerce: raises
+            if self.is_awaitable(value) or isinstance(value, Exception):
+                return _ORDINARY
+        except Exception:  # reported by the ordinary way, which meets it again
+            return _ORDINARY
+        object_type = complete_or_type
+        if value is None or value is Undefined:
+            return _ORDINARY if isinstance(output_type, GraphQLNonNull) else None
+        field_path = Path(path, response_name, parent_type.name)
+        # From here on as graphql-core's execute_field after its resolver: the same sub-field execution
+        # and the same handling of errors met on the way.
+        try:
+            completed = self.collect_and_execute_subfields(
+                object_type, field_details_list, field_path, value, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, output_type, field_details_list, field_path)
+            return None
+        if self.is_awaitable(completed):
+            return self._await_completed(completed, output_type, field_details_list, field_path)
+        return completed
+
+    async def _await_completed(
+        self,
+        completed: Any,
+        output_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        field_path: Path,
+    ) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, output_type, field_details_list, field_path)
+            return None
 
     async def _gather(self, results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
         # As graphql-core's execute_fields: await the pending fields together, keep the order.

@@ -163,6 +163,15 @@ class Broken:
 
 
 @strawberry.type
+class Detail:
+    size: int
+
+    @strawberry.field
+    def fails(self) -> int:
+        raise RuntimeError("a resolver that fails")
+
+
+@strawberry.type
 class Item:
     name: str
     maybe: str | None
@@ -170,6 +179,8 @@ class Item:
     colors: list[Color]
     count: int
     broken: strawberry.Private[Broken]
+    detail: Detail | None = None
+    required_detail: Detail = strawberry.field(default_factory=lambda: Detail(size=1))
 
     @strawberry.field
     def raises(self) -> str:
@@ -186,10 +197,32 @@ class Query:
             Item(name="bad enum", maybe=None, color="blue", colors=[Color.RED], count=3, broken=Broken()),  # type: ignore[arg-type]
             Item(name="bad list", maybe=None, color=Color.RED, colors=[None], count=4, broken=Broken()),  # type: ignore[list-item]
             Item(name="bad int", maybe=None, color=Color.RED, colors=[], count="many", broken=Broken()),  # type: ignore[arg-type]
+            Item(
+                name="no detail",
+                maybe=None,
+                color=Color.RED,
+                colors=[],
+                count=5,
+                broken=Broken(),
+                required_detail=None,  # type: ignore[arg-type]
+            ),
+            Item(
+                name="detail",
+                maybe=None,
+                color=Color.RED,
+                colors=[],
+                count=6,
+                broken=Broken(),
+                detail=Detail(size=2),
+            ),
         ]
 
 
-UNUSUAL = "{ items { name maybe color colors count } a: items { count } }"
+UNUSUAL = """{
+  items { name maybe color colors count requiredDetail { size } }
+  a: items { count detail { size fails } }
+  b: items { detail { size } requiredDetail { fails } }
+}"""
 
 
 def test_unusual_values_get_the_errors_graphql_core_gives() -> None:
