@@ -78,13 +78,16 @@ async def lock_organization(
     None when the viewer may not see it (or, with `visibility`, what in it the mutation targets)."""
     if organization_id not in viewer.visible_organization_ids(visibility):
         return None
-    statement = (
-        organizations_with_settings()
-        .where(organization.c.id == organization_id)
-        .with_for_update(of=organization)
-    )
-    row = (await connection.execute(statement)).one_or_none()
-    return None if row is None else organization_record(row)
+    lock = select(organization.c.id).where(organization.c.id == organization_id).with_for_update()
+    if (await connection.execute(lock)).scalar_one_or_none() is None:
+        return None
+    # Read in a statement of its own, after the lock: under READ COMMITTED a statement that waited for a
+    # lock still sees joined rows as they were when it began, so it would miss the settings that the
+    # writer before us committed.
+    row = (
+        await connection.execute(organizations_with_settings().where(organization.c.id == organization_id))
+    ).one()
+    return organization_record(row)
 
 
 async def lock_organization_of(
