@@ -18,7 +18,7 @@ from aisettings.schema.schema import build_schema
 from aisettings.schema.storable_text import RejectUnstorableText
 
 from .config import Config
-from .errors import MaskUnexpectedErrors
+from .errors import ErrorCodes
 from .graphql import GraphQLEndpoint
 
 
@@ -26,9 +26,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     """The application. It disposes of the engine it creates, not of one it is given."""
     own_engine = engine is None
     database = engine or create_engine(config.database_url, pool_size=config.database_pool_size)
-    schema = build_schema(
-        extensions=[RejectUnstorableText, MaskUnexpectedErrors], fast_fields=config.fast_execution
-    )
+    schema = build_schema(extensions=[RejectUnstorableText, ErrorCodes], fast_fields=config.fast_execution)
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

@@ -22,8 +22,9 @@ from aisettings.schema.schema import build_schema
 
 from .config import Config, ConfigurationError
 from .demo import DEMO_OWNER, DEMO_SLUG, DemoExistsError, create_demo_organization
-from .exchange import export_organizations, import_file
 from .exchange_format import ImportFileError
+from .exporting import export_organizations
+from .importing import import_file
 from .tokens import TokenError, create_token, list_tokens, revoke_token
 
 T = TypeVar("T")

@@ -1,32 +1,63 @@
-"""Errors the server did not expect: logged with their traceback and an id, answered with a masked
-message that carries the same id, so that a report can be matched with the log."""
+"""Every GraphQL error gets an `extensions.code`, so that tools tell the client's faults from ours:
+
+- the document does not parse: GRAPHQL_PARSE_FAILED;
+- it does not validate against the schema: GRAPHQL_VALIDATION_FAILED;
+- the request cannot run as sent (a variable of the wrong type, an unknown operation): BAD_USER_INPUT;
+- a resolver refused the request: the code of its ClientError (BAD_USER_INPUT, FORBIDDEN, ...);
+- anything else is a fault of ours: logged with its traceback and an id, answered with a masked
+  message, INTERNAL_SERVER_ERROR and the same id - never SQL, paths or stack traces.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
 
-from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import SchemaExtension
 
 from aisettings.resolvers.errors import ClientError
 
 logger = logging.getLogger("aisettings.errors")
 
 
-def is_unexpected(error: GraphQLError) -> bool:
-    # Errors without an original exception come from graphql-core itself (validation, coercion) and
-    # describe the client's request; ClientError is ours for the same. Everything else is a bug.
-    return error.original_error is not None and not isinstance(error.original_error, ClientError)
+class ErrorCodes(SchemaExtension):
+    def on_execute(self) -> Iterator[None]:
+        self._executing = True  # errors without a path from here on concern the variables or operation
+        yield
+
+    def on_operation(self) -> Iterator[None]:
+        self._executing = False
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [self._coded(error) for error in result.errors]
+
+    def _coded(self, error: GraphQLError) -> GraphQLError:
+        raised_by_us = error.path is not None and error.original_error is not None
+        if raised_by_us and not isinstance(error.original_error, ClientError):
+            return _masked(error)
+        if (error.extensions or {}).get("code"):
+            return error
+        if isinstance(error, GraphQLSyntaxError):
+            code = "GRAPHQL_PARSE_FAILED"
+        elif self._executing:
+            code = "BAD_USER_INPUT"
+        else:
+            code = "GRAPHQL_VALIDATION_FAILED"
+        error.extensions = {**(error.extensions or {}), "code": code}
+        return error
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
-
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        error_id = uuid.uuid4().hex
-        logger.error("unexpected error %s at %s", error_id, error.path, exc_info=error.original_error)
-        masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id}
-        return masked
+def _masked(error: GraphQLError) -> GraphQLError:
+    error_id = uuid.uuid4().hex
+    logger.error("unexpected error %s at %s", error_id, error.path, exc_info=error.original_error)
+    return GraphQLError(
+        "Internal server error.",
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
+    )

@@ -3,6 +3,7 @@ Strawberry with a per-request context."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -50,8 +51,17 @@ class GraphQLEndpoint:
             await _unauthenticated(token)(scope, receive, send)
             return
         request.state.viewer = viewer
-        request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.request_id = _request_id(request)
         await self._view(scope, receive, send)
+
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def _request_id(request: Request) -> str:
+    """The caller's X-Request-ID when it is a plain token that fits the audit log, else a new one."""
+    given = request.headers.get("x-request-id", "")
+    return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
 def _wants_graphiql(request: Request) -> bool:

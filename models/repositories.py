@@ -10,6 +10,7 @@ from .settings import EffectiveSettings
 
 MAX_BRANCH_PATTERNS = 50
 MAX_BRANCH_PATTERN_LENGTH = 255
+MAX_REPOSITORY_NAME_LENGTH = 255
 
 
 class RepositoryProvider(enum.Enum):
@@ -58,6 +59,8 @@ def repository_url(provider: RepositoryProvider, name: str) -> str:
 
 def repository_name_error(provider: RepositoryProvider, name: str) -> str | None:
     """Why `name` is not a valid repository name at `provider`, or None when it is."""
+    if len(name) > MAX_REPOSITORY_NAME_LENGTH:
+        return f"A repository name is at most {MAX_REPOSITORY_NAME_LENGTH} characters long."
     pattern, explanation = _NAME_FORMATS[provider]
     if pattern.fullmatch(name) is None or name.endswith((".git", ".atom")):
         return f"{name!r} is not a valid repository name. {explanation}"
@@ -113,15 +116,15 @@ def _bracket_error(pattern: str) -> str | None:
     return f"{pattern!r} has a '[' that is never closed." if inside else None
 
 
-def branch_patterns_errors(patterns: list[str]) -> list[tuple[int | None, str]]:
-    """(index of the pattern or None for the whole list, message) for each problem."""
-    errors: list[tuple[int | None, str]] = []
+def branch_patterns_errors(patterns: list[str]) -> list[tuple[int, str]]:
+    """(index of the pattern, message) for each problem; too many patterns is a problem of the first
+    one too many."""
+    errors: list[tuple[int, str]] = []
     if len(patterns) > MAX_BRANCH_PATTERNS:
-        errors.append(
-            (None, f"At most {MAX_BRANCH_PATTERNS} branch patterns are allowed, not {len(patterns)}.")
-        )
+        too_many = f"At most {MAX_BRANCH_PATTERNS} branch patterns are allowed, not {len(patterns)}."
+        errors.append((MAX_BRANCH_PATTERNS, too_many))
     for index, pattern in enumerate(patterns):
-        message = branch_pattern_error(pattern)
-        if message is not None:
-            errors.append((index, message))
+        problem = branch_pattern_error(pattern)
+        if problem is not None:
+            errors.append((index, problem))
     return errors

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.tables import audit_entry
 
+from .errors import BadUserInput
 from .pagination import Page, decode_id_cursor, encode_cursor
 from .records import AuditEntryRecord, audit_entry_record
 
@@ -24,6 +25,20 @@ class AuditLogFilter:
     batch_id: str | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "since", utc_moment(self.since, "since"))
+        object.__setattr__(self, "until", utc_moment(self.until, "until"))
+
+
+def utc_moment(moment: dt.datetime | None, name: str) -> dt.datetime | None:
+    """A filter's time in UTC; one without a zone is taken as UTC (the API speaks UTC)."""
+    if moment is None or moment.tzinfo is None:
+        return None if moment is None else moment.replace(tzinfo=dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise BadUserInput(f"`{name}` is outside the years 1 to 9999 once in UTC.") from None
 
 
 def _conditions(organization_id: int, spec: AuditLogFilter) -> list[ColumnElement[bool]]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from graphql import GraphQLError
 
 
 class ClientError(GraphQLError):
-    code = "BAD_USER_INPUT"
+    """An error of the client's request; each subclass names its code."""
+
+    code: ClassVar[str]
 
     def __init__(self, message: str) -> None:
         super().__init__(message, extensions={"code": self.code})
@@ -18,3 +22,7 @@ class BadUserInput(ClientError):
 
 class Forbidden(ClientError):
     code = "FORBIDDEN"
+
+
+class LimitExceeded(ClientError):
+    code = "LIMIT_EXCEEDED"

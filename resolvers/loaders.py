@@ -62,7 +62,8 @@ class Loaders:
 
     def __init__(self, engine: AsyncEngine, viewer: Viewer) -> None:
         self._engine = engine
-        self._organization_ids = viewer.visible_organization_ids(Scope.ORG_READ)
+        self._organization_ids = viewer.visible_organization_ids()
+        self._audit_organization_ids = viewer.visible_organization_ids(Scope.ORG_READ)
         self._project_organization_ids = viewer.visible_organization_ids(Scope.PROJECT_READ)
         self.organization_by_id = DataLoader[int, OrganizationRecord | None](self._load_organizations_by_id)
         self.organization_by_slug = DataLoader[str, OrganizationRecord | None](
@@ -119,7 +120,7 @@ class Loaders:
 
     async def _load_audit_entries(self, ids: list[int]) -> list[AuditEntryRecord | None]:
         statement = select(audit_entry).where(
-            audit_entry.c.id.in_(ids), audit_entry.c.organization_id.in_(self._organization_ids)
+            audit_entry.c.id.in_(ids), audit_entry.c.organization_id.in_(self._audit_organization_ids)
         )
         found = {row.id: audit_entry_record(row) for row in await self._rows(statement)}
         return [found.get(key) for key in ids]

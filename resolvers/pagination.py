@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 from aisettings.models.tables import is_primary_key
 from aisettings.models.text import is_storable
 
-from .errors import BadUserInput
+from .errors import BadUserInput, LimitExceeded
 
 T = TypeVar("T")
 CursorValue = str | int | None
@@ -27,7 +27,7 @@ def page_size(first: int | None, maximum: int) -> int:
     if size < 0:
         raise BadUserInput("`first` must not be negative.")
     if size > maximum:
-        raise BadUserInput(f"`first` is {size}, over the maximum page size of {maximum}.")
+        raise LimitExceeded(f"`first` is {size}, over the maximum page size of {maximum}.")
     return size
 
 

@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.models.settings import SETTINGS, SETTINGS_BY_NAME
 from aisettings.models.tables import override_column, project
 
-from .errors import BadUserInput
+from .errors import BadUserInput, LimitExceeded
 from .pagination import CursorValue, Page, decode_cursor, encode_cursor
 from .records import OrganizationRecord, ProjectRecord, project_record
 
 MAX_PROJECTS_PAGE = 1000
+MAX_FILTER_SLUGS = 1000
 
 
 class ProjectOrderField(enum.Enum):
@@ -41,6 +42,12 @@ class ProjectFilter:
     overrides: tuple[str, ...] | None = None
     search: str | None = None
     slugs: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.slugs is not None and len(self.slugs) > MAX_FILTER_SLUGS:
+            raise LimitExceeded(
+                f"`slugs` has {len(self.slugs)} slugs, over the maximum of {MAX_FILTER_SLUGS}."
+            )
 
 
 def filter_conditions(organization_id: int, spec: ProjectFilter) -> list[ColumnElement[bool]]:
@@ -114,7 +121,7 @@ def _decode_project_cursor(cursor: str, order: ProjectOrder) -> tuple[str | dt.d
     try:
         moment = dt.datetime.fromisoformat(value)
         if moment.tzinfo is None:
-            raise ValueError("a cursor's time has a time zone")
+            raise ValueError("a cursor's time lacks its time zone")
         return moment.astimezone(dt.UTC), project_id
     except (ValueError, OverflowError):
         raise BadUserInput(f"{cursor!r} is not a valid cursor.") from None

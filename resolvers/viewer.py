@@ -29,8 +29,12 @@ class Viewer:
     def can(self, scope: Scope, organization_id: int) -> bool:
         return organization_id == self.organization_id and scope in self.scopes
 
-    def visible_organization_ids(self, scope: Scope = Scope.ORG_READ) -> frozenset[int]:
-        return frozenset({self.organization_id}) if scope in self.scopes else frozenset()
+    def visible_organization_ids(self, scope: Scope | None = None) -> frozenset[int]:
+        """The organizations the viewer may see anything of (with `scope`: where it has that scope).
+        A token that may read projects sees their organization too: a project means nothing without
+        the settings it inherits."""
+        readable = {scope} if scope is not None else {Scope.ORG_READ, Scope.PROJECT_READ}
+        return frozenset({self.organization_id}) if readable & self.scopes else frozenset()
 
 
 async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:

@@ -13,10 +13,11 @@ from aisettings.models.settings import SETTINGS, SettingSource, StoppingPoint
 from aisettings.resolvers.global_ids import encode_global_id
 from aisettings.resolvers.mutations import organization_settings, project_settings, repositories
 from aisettings.resolvers.mutations.errors import MutationFailed, UserErrorCode
+from aisettings.resolvers.mutations.given import Given
 from aisettings.resolvers.mutations.settings_changes import ProjectDiff, SettingsChanges
 
 from .enums import SettingName, register_enum
-from .settings import EffectiveSettings, _registry_type, effective_settings
+from .settings import EffectiveSettings, effective_settings, registry_type
 from .types import AuditEntry, Info, Organization, Project, ProjectFilter, Repository
 
 register_enum(
@@ -63,23 +64,22 @@ class MutationInput:
     client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
-def _settings_input(name: str, description: str, **fields: tuple[object, object]) -> type:
-    return _registry_type(
+def _settings_input(
+    name: str,
+    description: str,
+    leading: dict[str, tuple[object, object]] | None = None,
+    trailing: dict[str, tuple[object, object]] | None = None,
+) -> type:
+    """An input with one field per setting (left out, null or a value), between `leading` and
+    `trailing` fields."""
+    return registry_type(
         name,
         description,
         lambda setting: Maybe[setting.value_type | None],  # type: ignore[misc, name-defined]
         is_input=True,
-        leading_fields={key: value for key, value in fields.items() if key.endswith("_id")},
-        extra_fields={key: value for key, value in fields.items() if not key.endswith("_id")},
+        leading_fields=leading or {},
+        extra_fields=trailing or {},
     )
-
-
-def _id_field(description: str) -> tuple[object, object]:
-    return strawberry.ID, strawberry.field(description=description)
-
-
-def _client_mutation_id() -> tuple[object, object]:
-    return str | None, strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
 SettingsChangesInput = _settings_input(
@@ -91,19 +91,31 @@ SettingsChangesInput = _settings_input(
 UpdateOrganizationSettingsInput = _settings_input(
     "UpdateOrganizationSettingsInput",
     "New organization settings. A field left out is unchanged; values are explicit (null is INVALID_VALUE).",
-    organization_id=_id_field("The organization."),
-    locked_settings=(
-        Maybe[list[SettingName] | None],  # type: ignore[misc, valid-type]
-        strawberry.field(description="The settings to enforce on every project (replaces the current list)."),
-    ),
-    expected_version=(
-        int | None,
-        strawberry.field(
-            default=None, description="Fail with STALE_VERSION unless the settings are at this version."
+    leading={"organization_id": (strawberry.ID, strawberry.field(description="The organization."))},
+    trailing={
+        "locked_settings": (
+            Maybe[list[SettingName] | None],  # type: ignore[misc, valid-type]
+            strawberry.field(
+                description="The settings to enforce on every project (replaces the current list)."
+            ),
         ),
-    ),
-    client_mutation_id=_client_mutation_id(),
+        "expected_version": (
+            int | None,
+            strawberry.field(
+                default=None, description="Fail with STALE_VERSION unless the settings are at this version."
+            ),
+        ),
+        "client_mutation_id": (
+            str | None,
+            strawberry.field(default=None, description=CLIENT_MUTATION_ID),
+        ),
+    },
 )
+
+
+def _given(field: Some[T] | None) -> Given[T] | None:
+    """Strawberry's Maybe as the resolvers' Given: left out (None), or given (its value maybe null)."""
+    return None if field is None else Given(field.value)
 
 
 def _changes(changes_input: Any) -> SettingsChanges:
@@ -317,10 +329,10 @@ class Mutation:
             organization_settings.update_organization_settings(
                 info.context,
                 given.organization_id,
-                {setting.name: getattr(given, setting.name) for setting in SETTINGS},
+                {setting.name: _given(getattr(given, setting.name)) for setting in SETTINGS},
                 None
                 if locked is None
-                else Some(None if locked.value is None else [n.value for n in locked.value]),
+                else Given(None if locked.value is None else [n.value for n in locked.value]),
                 given.expected_version,
             )
         )
@@ -398,9 +410,9 @@ class Mutation:
             organization_settings.set_stopping_point(
                 info.context,
                 input.organization_id,
-                input.organization_stopping_point,
+                _given(input.organization_stopping_point),
                 None if input.project_ids is None else list(input.project_ids),
-                input.project_stopping_point,
+                _given(input.project_stopping_point),
             )
         )
         return SetStoppingPointPayload(
@@ -437,7 +449,7 @@ class Mutation:
     ) -> UpdateRepositoryPayload:
         result, errors = await _attempt(
             repositories.update_repository(
-                info.context, input.repository_id, input.ai_enabled, input.branch_patterns
+                info.context, input.repository_id, _given(input.ai_enabled), _given(input.branch_patterns)
             )
         )
         return UpdateRepositoryPayload(
@@ -463,7 +475,10 @@ class Mutation:
     ) -> BulkUpdateRepositoriesPayload:
         result, errors = await _attempt(
             repositories.bulk_update_repositories(
-                info.context, list(input.repository_ids), input.ai_enabled, input.branch_patterns
+                info.context,
+                list(input.repository_ids),
+                _given(input.ai_enabled),
+                _given(input.branch_patterns),
             )
         )
         return BulkUpdateRepositoriesPayload(

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from aisettings.models.access import Scope
-from aisettings.resolvers.errors import BadUserInput
+from aisettings.resolvers.errors import LimitExceeded
 from aisettings.resolvers.global_ids import decode_global_id
 from aisettings.resolvers.organizations import MAX_ORGANIZATIONS_PAGE, fetch_organization_page
 from aisettings.resolvers.pagination import page_size
@@ -31,7 +30,7 @@ class Viewer:
         after: Annotated[str | None, AFTER] = None,
     ) -> Connection[Organization]:
         context = info.context
-        visible = context.viewer.visible_organization_ids(Scope.ORG_READ)
+        visible = context.viewer.visible_organization_ids()
         page = await fetch_organization_page(
             context.engine, visible, page_size(first, MAX_ORGANIZATIONS_PAGE), after
         )
@@ -75,7 +74,7 @@ class Query:
         self, info: Info, ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids.")]
     ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
-            raise BadUserInput(f"`ids` has {len(ids)} ids, over the maximum of {MAX_NODES}.")
+            raise LimitExceeded(f"`ids` has {len(ids)} ids, over the maximum of {MAX_NODES}.")
         # Gathered, so that the loaders batch every id of a type into one statement.
         return list(await asyncio.gather(*(_resolve_node(info, global_id) for global_id in ids)))
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from .execution import FastFieldsExecutor
 from .mutation import Mutation
@@ -13,14 +15,22 @@ from .query import Query
 from .types import AuditEntry, Organization, Project, Repository
 
 
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Strawberry logs every error here; the app logs the faults that are ours, each with the id its
+        answer carries (app/errors.py). The client's mistakes are answers, not log lines."""
+
+
 def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
     *,
     fast_fields: bool = True,
-) -> strawberry.Schema:
+) -> Schema:
     """The schema; `fast_fields=False` executes with graphql-core's executor alone (the reference the
     fast one is tested against)."""
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=[Organization, Project, Repository, AuditEntry],

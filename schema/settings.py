@@ -56,7 +56,7 @@ _EFFECTIVE_TYPES: dict[type, type[EffectiveValueFields[Any]]] = {
 }
 
 
-def _registry_type(
+def registry_type(
     name: str,
     description: str,
     field_type: Callable[[SettingDefinition], object],
@@ -80,7 +80,7 @@ def _registry_type(
     return decorate(type(name, (), namespace), description=description)
 
 
-EffectiveSettings = _registry_type(
+EffectiveSettings = registry_type(
     "EffectiveSettings",
     "The settings in force at one level (a project or a repository), each with where it comes from.",
     lambda setting: _EFFECTIVE_TYPES[setting.value_type],
@@ -92,7 +92,7 @@ EffectiveSettings = _registry_type(
     },
 )
 
-SettingsOverrides = _registry_type(
+SettingsOverrides = registry_type(
     "SettingsOverrides",
     "A project's own values, as stored. null: the project inherits that setting.",
     lambda setting: setting.value_type | None,
@@ -142,7 +142,7 @@ def _organization_settings_fields() -> dict[str, tuple[object, object]]:
     }
 
 
-OrganizationSettings = _registry_type(
+OrganizationSettings = registry_type(
     "OrganizationSettings",
     "An organization's settings: the values its projects inherit unless they override them, and its locks.",
     lambda setting: setting.value_type,

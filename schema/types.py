@@ -202,6 +202,7 @@ class Organization(Node):
         after: Annotated[str | None, AFTER] = None,
         filter: Annotated[AuditLogFilter | None, strawberry.argument(description="Which entries.")] = None,
     ) -> Connection[AuditEntry]:
+        _require(info, Scope.ORG_READ, self.record.id)
         page = await audit_log.fetch_audit_page(
             info.context.engine,
             self.record.id,

@@ -3,16 +3,11 @@ server), migrated once per run and emptied after every test; the ASGI app behind
 
 from __future__ import annotations
 
-import os
-import tempfile
-import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import delete, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.asgi import create_app
@@ -20,31 +15,18 @@ from aisettings.app.config import Config
 from aisettings.models import migrate
 from aisettings.models.database import create_engine
 from aisettings.models.tables import metadata
-
-TEST_DATABASE_URL = os.environ.get("AISETTINGS_TEST_DATABASE_URL", "")
+from tests.databases import ON_SQLITE, TEST_DATABASE_URL, new_database
 
 
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
-    """A database of this test run's own: a temporary SQLite file, or a PostgreSQL database created on
-    the server of AISETTINGS_TEST_DATABASE_URL and dropped at the end."""
-    if not TEST_DATABASE_URL or make_url(TEST_DATABASE_URL).get_backend_name() == "sqlite":
-        with tempfile.TemporaryDirectory() as directory:
-            yield TEST_DATABASE_URL or f"sqlite+aiosqlite:///{Path(directory) / 'test.db'}"
+    """A database of this test run's own: the SQLite database AISETTINGS_TEST_DATABASE_URL names, or a new
+    one (see tests/databases.py), dropped at the end."""
+    if TEST_DATABASE_URL and ON_SQLITE:
+        yield TEST_DATABASE_URL
         return
-    server_url = make_url(TEST_DATABASE_URL)
-    name = f"aisettings_test_{uuid.uuid4().hex[:12]}"
-    server = create_engine(server_url.render_as_string(hide_password=False)).execution_options(
-        isolation_level="AUTOCOMMIT"
-    )
-    async with server.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with server.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await server.dispose()
+    async with new_database("aisettings_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

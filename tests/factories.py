@@ -185,3 +185,8 @@ async def stored_rows(engine: AsyncEngine) -> dict[str, list[dict[str, Any]]]:
                 statement = select(table).order_by(*table.primary_key.columns)
                 rows[table.name] = [dict(row._mapping) for row in await connection.execute(statement)]
     return rows
+
+
+async def stored_projects(engine: AsyncEngine) -> dict[str, dict[str, Any]]:
+    """Each stored project row (column -> value) by slug."""
+    return {row["slug"]: row for row in (await stored_rows(engine))["project"]}

@@ -20,6 +20,7 @@ class AuditBatch:
     organization_id: int
     actor: str
     request_id: str | None
+    # One per mutation; an import shares one across its organizations.
     batch_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     _rows: list[dict[str, Any]] = field(default_factory=list)
 
@@ -44,6 +45,11 @@ class AuditBatch:
     def changed_anything(self) -> bool:
         return bool(self._rows)
 
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        """The entries added so far, as rows of the audit log."""
+        return list(self._rows)
+
     async def write(self, connection: AsyncConnection) -> None:
         """Inserts the entries (one executemany, whatever their number) and bumps the organization's
         settings_version, the key of every cache of its data. Writes nothing when nothing changed."""
@@ -51,11 +57,7 @@ class AuditBatch:
             return
         now = utc_now()
         await connection.execute(insert(audit_entry), [{**row, "created_at": now} for row in self._rows])
-        await connection.execute(
-            update(organization)
-            .where(organization.c.id == self.organization_id)
-            .values(settings_version=organization.c.settings_version + 1)
-        )
+        await bump_settings_version(connection, self.organization_id)
 
     async def written(self, connection: AsyncConnection) -> list[AuditEntryRecord]:
         """The entries `write` inserted, read back for payloads that return them."""
@@ -69,3 +71,12 @@ class AuditBatch:
             .order_by(audit_entry.c.id)
         )
         return [audit_entry_record(row) for row in (await connection.execute(statement)).all()]
+
+
+async def bump_settings_version(connection: AsyncConnection, organization_id: int) -> None:
+    """+1 to the version of everything the organization holds: caches of its data key on it."""
+    await connection.execute(
+        update(organization)
+        .where(organization.c.id == organization_id)
+        .values(settings_version=organization.c.settings_version + 1)
+    )

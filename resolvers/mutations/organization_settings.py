@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
-from strawberry import Maybe
 
 from aisettings.models.access import Scope
 from aisettings.models.audit import AuditAction
@@ -15,6 +14,7 @@ from aisettings.resolvers.records import AuditEntryRecord, OrganizationRecord, P
 
 from .audit import AuditBatch
 from .errors import UserError, UserErrorCode, fail, raise_if_any
+from .given import Given
 from .settings_changes import apply_organization_settings, apply_project_overrides, locked_errors
 from .targets import authorize, load_projects_in_order, lock_organization_of
 from .transaction import run_write
@@ -28,14 +28,10 @@ class OrganizationSettingsResult:
     audit_entries: list[AuditEntryRecord]
 
 
-async def update_organization_settings(
-    context: Context,
-    organization_id: str,
-    values: dict[str, Maybe[SettingValue | None]],
-    locked_settings: Maybe[list[str] | None],
-    expected_version: int | None,
-) -> OrganizationSettingsResult:
-    """`values` by registry name; organization values are always explicit (null is INVALID_VALUE)."""
+def _explicit_values(
+    values: dict[str, Given[SettingValue | None] | None], locked_settings: Given[list[str] | None] | None
+) -> tuple[dict[str, SettingValue], frozenset[str] | None]:
+    """The values and locks given; an organization's values are always explicit: null is INVALID_VALUE."""
     errors = [
         UserError(
             [INPUT, SETTINGS_BY_NAME[name].field_name],
@@ -57,14 +53,26 @@ async def update_organization_settings(
     explicit = {
         name: given.value for name, given in values.items() if given is not None and given.value is not None
     }
-    locked = (
+    locks = (
         None if locked_settings is None or locked_settings.value is None else frozenset(locked_settings.value)
     )
+    return explicit, locks
+
+
+async def update_organization_settings(
+    context: Context,
+    organization_id: str,
+    values: dict[str, Given[SettingValue | None] | None],
+    locked_settings: Given[list[str] | None] | None,
+    expected_version: int | None,
+) -> OrganizationSettingsResult:
+    """`values` by registry name (a setting left out is None)."""
 
     async def work(connection: AsyncConnection) -> OrganizationSettingsResult:
         organization = await lock_organization_of(
             connection, context.viewer, organization_id, [INPUT, "organizationId"], Scope.ORG_ADMIN
         )
+        explicit, locks = _explicit_values(values, locked_settings)
         if expected_version is not None and expected_version != organization.settings_revision:
             raise fail(
                 [INPUT, "expectedVersion"],
@@ -73,7 +81,7 @@ async def update_organization_settings(
                 "someone changed them since you read them. Read them again and retry.",
             )
         audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
-        updated = await apply_organization_settings(connection, organization, explicit, locked, audit)
+        updated = await apply_organization_settings(connection, organization, explicit, locks, audit)
         await audit.write(connection)
         return OrganizationSettingsResult(updated, await audit.written(connection))
 
@@ -90,9 +98,9 @@ class StoppingPointResult:
 async def set_stopping_point(
     context: Context,
     organization_id: str,
-    organization_stopping_point: Maybe[StoppingPoint | None],
+    organization_stopping_point: Given[StoppingPoint | None] | None,
     project_ids: list[str] | None,
-    project_stopping_point: Maybe[StoppingPoint | None],
+    project_stopping_point: Given[StoppingPoint | None] | None,
 ) -> StoppingPointResult:
     async def work(connection: AsyncConnection) -> StoppingPointResult:
         viewer = context.viewer
@@ -131,6 +139,14 @@ async def set_stopping_point(
                 connection, organization.id, project_ids, [INPUT, "projectIds"]
             )
             errors += missing
+        elif project_stopping_point is not None:
+            errors.append(
+                UserError(
+                    [INPUT, "projectStoppingPoint"],
+                    UserErrorCode.INVALID_VALUE,
+                    "projectStoppingPoint needs projectIds: the projects to set it on.",
+                )
+            )
         raise_if_any(errors)
         audit = AuditBatch(organization.id, viewer.login, context.request_id)
         if organization_stopping_point is not None and organization_stopping_point.value is not None:

@@ -27,13 +27,12 @@ from .settings_changes import ProjectDiff, SettingsChanges, apply_project_overri
 from .targets import (
     MAX_BULK_ITEMS,
     authorize,
-    decode_id,
     load_projects,
     load_projects_in_order,
     lock_organization,
     lock_organization_of,
+    lock_organization_of_target,
     not_found,
-    organization_id_of_project,
 )
 from .transaction import run_write
 
@@ -52,16 +51,9 @@ async def update_project_settings(
     path = [INPUT, "projectId"]
 
     async def work(connection: AsyncConnection) -> ProjectSettingsResult:
-        key = decode_id(project_id, "Project", path)
-        organization_id = await organization_id_of_project(connection, key)
-        organization = (
-            None
-            if organization_id is None
-            else await lock_organization(connection, context.viewer, organization_id, Scope.PROJECT_READ)
+        organization, key = await lock_organization_of_target(
+            connection, context.viewer, "Project", project_id, path, Scope.PROJECT_ADMIN
         )
-        if organization is None:
-            raise fail(path, UserErrorCode.NOT_FOUND, f"There is no project with id {project_id!r}.")
-        authorize(context.viewer, organization.id, Scope.PROJECT_ADMIN, path)
         record = (await load_projects(connection, organization.id, [key]))[key]
         if expected_version is not None and expected_version != record.version:
             raise fail(

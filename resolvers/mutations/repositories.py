@@ -8,32 +8,25 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
-from strawberry import Maybe, Some
 
 from aisettings.models.access import Scope
 from aisettings.models.audit import AuditAction, AuditTarget, field_changes
 from aisettings.models.repositories import RepositoryProvider, branch_patterns_errors, repository_name_error
 from aisettings.models.tables import repository, utc_now
 from aisettings.resolvers.context import Context
-from aisettings.resolvers.records import (
-    OrganizationRecord,
-    ProjectRecord,
-    RepositoryRecord,
-    repository_record,
-)
+from aisettings.resolvers.records import ProjectRecord, RepositoryRecord, repository_record
 
 from .audit import AuditBatch
-from .errors import MutationFailed, UserError, UserErrorCode, fail, raise_if_any
+from .errors import UserError, UserErrorCode, fail, raise_if_any
+from .given import Given
 from .targets import (
     authorize,
-    decode_id,
-    decode_ids,
     load_projects,
     load_repositories,
+    load_repositories_in_order,
     lock_organization,
+    lock_organization_of_target,
     not_found,
-    organization_id_of_project,
-    organization_id_of_repository,
 )
 from .transaction import run_write
 
@@ -43,19 +36,17 @@ RepositoryInProject = tuple[RepositoryRecord, ProjectRecord]
 
 def _pattern_errors(patterns: list[str], path: list[str]) -> list[UserError]:
     return [
-        UserError(
-            path if index is None else [*path, str(index)], UserErrorCode.INVALID_BRANCH_PATTERN, message
-        )
+        UserError([*path, str(index)], UserErrorCode.INVALID_BRANCH_PATTERN, message)
         for index, message in branch_patterns_errors(patterns)
     ]
 
 
-def _audit_json(record: RepositoryRecord) -> dict[str, Any]:
+def audit_json(record: RepositoryRecord) -> dict[str, Any]:
     return {"aiEnabled": record.ai_enabled, "branchPatterns": list(record.branch_patterns)}
 
 
 def _repository_values(
-    ai_enabled: Maybe[bool | None], branch_patterns: Maybe[list[str] | None]
+    ai_enabled: Given[bool | None] | None, branch_patterns: Given[list[str] | None] | None
 ) -> dict[str, Any]:
     """The values to set (column -> value), or MutationFailed for null or invalid ones."""
     errors: list[UserError] = []
@@ -83,25 +74,6 @@ def _repository_values(
     return values
 
 
-async def _lock_organization_of(
-    connection: AsyncConnection,
-    context: Context,
-    organization_id: int | None,
-    path: list[str],
-    global_id: str,
-) -> OrganizationRecord:
-    organization = (
-        None
-        if organization_id is None
-        else await lock_organization(connection, context.viewer, organization_id, Scope.PROJECT_READ)
-    )
-    if organization is None:
-        type_name = "Project" if path[-1] == "projectId" else "Repository"
-        raise MutationFailed([not_found(path, type_name, global_id)])
-    authorize(context.viewer, organization.id, Scope.PROJECT_ADMIN, path)
-    return organization
-
-
 async def add_repository(
     context: Context,
     project_id: str,
@@ -112,16 +84,15 @@ async def add_repository(
 ) -> RepositoryInProject:
     """`ai_enabled` and `branch_patterns` default to true and [] when left out; None is an explicit null."""
     path = [INPUT, "projectId"]
-    values = _repository_values(Some(ai_enabled), Some(branch_patterns))
-    name_error = repository_name_error(provider, name)
-    if name_error is not None:
-        raise fail([INPUT, "name"], UserErrorCode.INVALID_VALUE, name_error)
 
     async def work(connection: AsyncConnection) -> RepositoryInProject:
-        key = decode_id(project_id, "Project", path)
-        organization = await _lock_organization_of(
-            connection, context, await organization_id_of_project(connection, key), path, project_id
+        organization, key = await lock_organization_of_target(
+            connection, context.viewer, "Project", project_id, path, Scope.PROJECT_ADMIN
         )
+        values = _repository_values(Given(ai_enabled), Given(branch_patterns))
+        name_error = repository_name_error(provider, name)
+        if name_error is not None:
+            raise fail([INPUT, "name"], UserErrorCode.INVALID_VALUE, name_error)
         parent = (await load_projects(connection, organization.id, [key]))[key]
         # Providers treat names case-insensitively: "Acme/Web" is "acme/web".
         duplicate = select(repository.c.id).where(
@@ -133,34 +104,47 @@ async def add_repository(
             raise fail(
                 [INPUT, "name"], UserErrorCode.DUPLICATE, f"The project already has the repository {name!r}."
             )
-        row = (
-            await connection.execute(
-                insert(repository)
-                .values(
-                    project_id=key,
-                    provider=provider.value,
-                    name=name,
-                    **values,
-                    last_configured_at=utc_now(),
-                )
-                .returning(*repository.c)
-            )
-        ).one()
-        added = repository_record(row)
         audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
-        audit.add(
-            AuditAction.REPOSITORY_ADDED,
-            AuditTarget.REPOSITORY,
-            added.id,
-            field_changes({}, {"provider": provider.value, "name": name, **_audit_json(added)}),
-        )
+        added = await insert_repository(connection, key, provider, name, values, audit)
         await audit.write(connection)
         return added, parent
 
     return await run_write(context.engine, work)
 
 
-async def _apply_repository_values(
+async def insert_repository(
+    connection: AsyncConnection,
+    project_id: int,
+    provider: RepositoryProvider,
+    name: str,
+    values: dict[str, Any],
+    audit: AuditBatch,
+) -> RepositoryRecord:
+    """A new repository with `values` (column -> value; the defaults for those left out), audited."""
+    row = (
+        await connection.execute(
+            insert(repository)
+            .values(
+                project_id=project_id,
+                provider=provider.value,
+                name=name,
+                **values,
+                last_configured_at=utc_now(),
+            )
+            .returning(*repository.c)
+        )
+    ).one()
+    added = repository_record(row)
+    audit.add(
+        AuditAction.REPOSITORY_ADDED,
+        AuditTarget.REPOSITORY,
+        added.id,
+        field_changes({}, {"provider": provider.value, "name": name, **audit_json(added)}),
+    )
+    return added
+
+
+async def apply_repository_values(
     connection: AsyncConnection, targets: list[RepositoryInProject], values: dict[str, Any], audit: AuditBatch
 ) -> list[RepositoryInProject]:
     """Sets `values` on every target in one UPDATE of those that change; each target as it is now."""
@@ -169,7 +153,7 @@ async def _apply_repository_values(
     changed_ids: list[int] = []
     for record, parent in targets:
         after = dataclasses.replace(record, **values)
-        changes = field_changes(_audit_json(record), _audit_json(after))
+        changes = field_changes(audit_json(record), audit_json(after))
         if changes:
             after = dataclasses.replace(after, last_configured_at=now)
             changed_ids.append(record.id)
@@ -187,20 +171,19 @@ async def _apply_repository_values(
 async def update_repository(
     context: Context,
     repository_id: str,
-    ai_enabled: Maybe[bool | None],
-    branch_patterns: Maybe[list[str] | None],
+    ai_enabled: Given[bool | None] | None,
+    branch_patterns: Given[list[str] | None] | None,
 ) -> RepositoryInProject:
     path = [INPUT, "repositoryId"]
-    values = _repository_values(ai_enabled, branch_patterns)
 
     async def work(connection: AsyncConnection) -> RepositoryInProject:
-        key = decode_id(repository_id, "Repository", path)
-        organization = await _lock_organization_of(
-            connection, context, await organization_id_of_repository(connection, key), path, repository_id
+        organization, key = await lock_organization_of_target(
+            connection, context.viewer, "Repository", repository_id, path, Scope.PROJECT_ADMIN
         )
+        values = _repository_values(ai_enabled, branch_patterns)
         target = (await load_repositories(connection, organization.id, [key]))[key]
         audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
-        (result,) = await _apply_repository_values(connection, [target], values, audit)
+        (result,) = await apply_repository_values(connection, [target], values, audit)
         await audit.write(connection)
         return result
 
@@ -212,14 +195,13 @@ async def remove_repository(context: Context, repository_id: str) -> int:
     path = [INPUT, "repositoryId"]
 
     async def work(connection: AsyncConnection) -> int:
-        key = decode_id(repository_id, "Repository", path)
-        organization = await _lock_organization_of(
-            connection, context, await organization_id_of_repository(connection, key), path, repository_id
+        organization, key = await lock_organization_of_target(
+            connection, context.viewer, "Repository", repository_id, path, Scope.PROJECT_ADMIN
         )
         record, _ = (await load_repositories(connection, organization.id, [key]))[key]
         await connection.execute(delete(repository).where(repository.c.id == key))
         audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
-        before = {"provider": record.provider, "name": record.name, **_audit_json(record)}
+        before = {"provider": record.provider, "name": record.name, **audit_json(record)}
         audit.add(
             AuditAction.REPOSITORY_REMOVED,
             AuditTarget.REPOSITORY,
@@ -241,34 +223,26 @@ class BulkRepositoriesResult:
 async def bulk_update_repositories(
     context: Context,
     repository_ids: list[str],
-    ai_enabled: Maybe[bool | None],
-    branch_patterns: Maybe[list[str] | None],
+    ai_enabled: Given[bool | None] | None,
+    branch_patterns: Given[list[str] | None] | None,
 ) -> BulkRepositoriesResult:
     """All or nothing, on repositories of the viewer's organization (a token acts in exactly one)."""
     path = [INPUT, "repositoryIds"]
-    values = _repository_values(ai_enabled, branch_patterns)
 
     async def work(connection: AsyncConnection) -> BulkRepositoriesResult:
         viewer = context.viewer
-        keys, errors = decode_ids(repository_ids, "Repository", path)
         organization = await lock_organization(connection, viewer, viewer.organization_id, Scope.PROJECT_READ)
-        found = (
-            {}
-            if organization is None
-            else await load_repositories(connection, organization.id, [k for k in keys if k is not None])
-        )
-        targets: dict[int, RepositoryInProject] = {}
-        for index, key in enumerate(keys):
-            if key is not None and key in found:
-                targets.setdefault(key, found[key])
-            elif key is not None:
-                errors.append(not_found([*path, str(index)], "Repository", repository_ids[index]))
-        raise_if_any(errors)
         if organization is None:
+            raise_if_any(
+                [not_found([*path, str(i)], "Repository", gid) for i, gid in enumerate(repository_ids)]
+            )
             return BulkRepositoriesResult([], None)
+        targets, errors = await load_repositories_in_order(connection, organization.id, repository_ids, path)
+        raise_if_any(errors)
         authorize(viewer, organization.id, Scope.PROJECT_ADMIN, path)
+        values = _repository_values(ai_enabled, branch_patterns)
         audit = AuditBatch(organization.id, viewer.login, context.request_id)
-        results = await _apply_repository_values(connection, list(targets.values()), values, audit)
+        results = await apply_repository_values(connection, targets, values, audit)
         await audit.write(connection)
         return BulkRepositoriesResult(results, audit.batch_id if audit.changed_anything else None)
 

@@ -100,7 +100,8 @@ async def apply_project_overrides(
     return diffs
 
 
-def _organization_json(settings: OrganizationSettingsValues) -> dict[str, Any]:
+def organization_json(settings: OrganizationSettingsValues) -> dict[str, Any]:
+    """The organization's own values and locks as the API and import files spell them."""
     values: dict[str, Any] = {s.field_name: s.serialize(settings.values.get(s.name)) for s in SETTINGS}
     values["lockedSettings"] = [s.enum_name for s in SETTINGS if s.name in settings.locked]
     return values
@@ -109,16 +110,17 @@ def _organization_json(settings: OrganizationSettingsValues) -> dict[str, Any]:
 async def apply_organization_settings(
     connection: AsyncConnection,
     organization: OrganizationRecord,
-    values: Mapping[str, SettingValue],
+    values: Mapping[str, SettingValue | None],
     locked: frozenset[str] | None,
     audit: AuditBatch,
 ) -> OrganizationRecord:
-    """Sets the organization's own values (and its locks, unless None); the organization as it is now."""
+    """Sets the organization's own values (None: back to the system default) and its locks, unless
+    None; the organization as it is now."""
     current = organization.settings
     updated = OrganizationSettingsValues(
         values={**current.values, **values}, locked=current.locked if locked is None else locked
     )
-    changes = field_changes(_organization_json(current), _organization_json(updated))
+    changes = field_changes(organization_json(current), organization_json(updated))
     if not changes:
         return organization
     now = utc_now()

@@ -3,6 +3,9 @@ does not exist, is NOT_FOUND alike; what the viewer may see but not change is FO
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Literal, TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,6 +28,7 @@ from aisettings.resolvers.viewer import Viewer
 from .errors import MutationFailed, UserError, UserErrorCode, fail
 
 MAX_BULK_ITEMS = 1000
+T = TypeVar("T")
 
 
 def not_found(path: list[str], type_name: str, global_id: str) -> UserError:
@@ -70,7 +74,7 @@ def authorize(viewer: Viewer, organization_id: int, scope: Scope, path: list[str
 
 
 async def lock_organization(
-    connection: AsyncConnection, viewer: Viewer, organization_id: int, visibility: Scope = Scope.ORG_READ
+    connection: AsyncConnection, viewer: Viewer, organization_id: int, visibility: Scope | None = None
 ) -> OrganizationRecord | None:
     """The organization with its settings, its row locked until the transaction ends (on PostgreSQL; on
     SQLite, BEGIN IMMEDIATE already holds the database's write lock). Every write of an organization
@@ -78,6 +82,13 @@ async def lock_organization(
     None when the viewer may not see it (or, with `visibility`, what in it the mutation targets)."""
     if organization_id not in viewer.visible_organization_ids(visibility):
         return None
+    return await lock_organization_row(connection, organization_id)
+
+
+async def lock_organization_row(
+    connection: AsyncConnection, organization_id: int
+) -> OrganizationRecord | None:
+    """The organization, locked as `lock_organization` says, whoever asks (the import)."""
     lock = select(organization.c.id).where(organization.c.id == organization_id).with_for_update()
     if (await connection.execute(lock)).scalar_one_or_none() is None:
         return None
@@ -94,9 +105,7 @@ async def lock_organization_of(
     connection: AsyncConnection, viewer: Viewer, global_id: str, path: list[str], scope: Scope
 ) -> OrganizationRecord:
     """The organization of `global_id`, locked and authorized for `scope`."""
-    record = await lock_organization(
-        connection, viewer, decode_id(global_id, "Organization", path), Scope.ORG_READ
-    )
+    record = await lock_organization(connection, viewer, decode_id(global_id, "Organization", path))
     if record is None:
         raise fail(path, UserErrorCode.NOT_FOUND, f"There is no organization with id {global_id!r}.")
     authorize(viewer, record.id, scope, path)
@@ -143,19 +152,62 @@ async def load_repositories(
     return {row.id: (repository_record(row), projects[row.project_id]) for row in rows}
 
 
-async def load_projects_in_order(
-    connection: AsyncConnection, organization_id: int, global_ids: list[str], path: list[str]
-) -> tuple[list[ProjectRecord], list[UserError]]:
-    """The projects of `global_ids` in the organization, in order and without repeats, and a NOT_FOUND
-    error naming the index of each id that is malformed, unknown or of another organization."""
-    keys, errors = decode_ids(global_ids, "Project", path)
-    found = await load_projects(connection, organization_id, [key for key in keys if key is not None])
-    targets: dict[int, ProjectRecord] = {}
+def in_order(
+    global_ids: list[str], keys: list[int | None], found: Mapping[int, T], path: list[str], type_name: str
+) -> tuple[list[T], list[UserError]]:
+    """The objects `found` for `keys` (decoded from `global_ids`), in order and without repeats, and a
+    NOT_FOUND error naming the index of each id that is unknown or of another organization."""
+    targets: dict[int, T] = {}
+    errors: list[UserError] = []
     for index, key in enumerate(keys):
         if key is None:
-            continue
+            continue  # malformed: decode_ids reported it
         if key in found:
             targets.setdefault(key, found[key])
         else:
-            errors.append(not_found([*path, str(index)], "Project", global_ids[index]))
+            errors.append(not_found([*path, str(index)], type_name, global_ids[index]))
     return list(targets.values()), errors
+
+
+async def load_projects_in_order(
+    connection: AsyncConnection, organization_id: int, global_ids: list[str], path: list[str]
+) -> tuple[list[ProjectRecord], list[UserError]]:
+    """The projects of `global_ids` in the organization (see `in_order`), with every error."""
+    keys, errors = decode_ids(global_ids, "Project", path)
+    found = await load_projects(connection, organization_id, [key for key in keys if key is not None])
+    targets, missing = in_order(global_ids, keys, found, path, "Project")
+    return targets, errors + missing
+
+
+async def load_repositories_in_order(
+    connection: AsyncConnection, organization_id: int, global_ids: list[str], path: list[str]
+) -> tuple[list[tuple[RepositoryRecord, ProjectRecord]], list[UserError]]:
+    """The repositories of `global_ids` in the organization, each with its project (see `in_order`)."""
+    keys, errors = decode_ids(global_ids, "Repository", path)
+    found = await load_repositories(connection, organization_id, [key for key in keys if key is not None])
+    targets, missing = in_order(global_ids, keys, found, path, "Repository")
+    return targets, errors + missing
+
+
+async def lock_organization_of_target(
+    connection: AsyncConnection,
+    viewer: Viewer,
+    type_name: Literal["Project", "Repository"],
+    global_id: str,
+    path: list[str],
+    scope: Scope,
+) -> tuple[OrganizationRecord, int]:
+    """The locked organization of a project or repository, authorized for `scope`, and the target's
+    primary key; NOT_FOUND when there is no such target the viewer may see."""
+    key = decode_id(global_id, type_name, path)
+    owner = organization_id_of_project if type_name == "Project" else organization_id_of_repository
+    organization_id = await owner(connection, key)
+    organization = (
+        None
+        if organization_id is None
+        else await lock_organization(connection, viewer, organization_id, Scope.PROJECT_READ)
+    )
+    if organization is None:
+        raise MutationFailed([not_found(path, type_name, global_id)])
+    authorize(viewer, organization.id, scope, path)
+    return organization, key

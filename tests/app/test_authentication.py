@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.app.tokens import list_tokens, revoke_token
 from aisettings.models.tables import Role, member
 from tests.factories import make_member, make_organization, make_project, make_token
-from tests.graphql import execute, post
+from tests.graphql import error_codes, execute, post
 
 VIEWER = "query { viewer { login } }"
 
@@ -30,7 +30,7 @@ query {
 def assert_unauthenticated(response: httpx.Response) -> None:
     body = response.json()
     assert response.status_code == 401, body
-    assert [error["extensions"]["code"] for error in body["errors"]] == ["UNAUTHENTICATED"]
+    assert error_codes(body["errors"]) == ["UNAUTHENTICATED"]
     assert "data" not in body
     assert response.headers["www-authenticate"].startswith("Bearer")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from collections.abc import Iterator
 
 import httpx
@@ -13,20 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.app.cli import build_parser, main
 from aisettings.app.tokens import create_token
 from aisettings.models.tables import Role
+from tests.cli import run_cli
 from tests.factories import Org, make_member, make_organization
 from tests.graphql import post
 
 VIEWER = "query { viewer { login } }"
-
-
-async def run_cli(*arguments: str) -> int:
-    """Runs `aisettings ARGUMENTS` as the console script does, in a thread of its own (it runs its own
-    event loop); returns its exit status."""
-    try:
-        await asyncio.to_thread(main, list(arguments))
-    except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else 1
-    return 0
 
 
 async def make_acme_member(engine: AsyncEngine, role: Role = Role.ADMIN) -> Org:

@@ -3,11 +3,11 @@ JSON, and its inverse."""
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import io
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +16,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.app.cli import main
 from aisettings.app.tokens import create_token
 from aisettings.models.tables import Role, metadata
+from tests.cli import run_cli
 from tests.factories import make_member, make_organization, make_project, make_repository
-from tests.graphql import document, execute
+from tests.graphql import execute
+from tests.read_back import audit_log_nodes
 
 pytestmark = pytest.mark.usefixtures("database_environment")
 
@@ -77,16 +78,6 @@ query ($slug: String!) {
   }
 }
 """
-
-
-async def run_cli(*arguments: str) -> int:
-    """Runs `aisettings ARGUMENTS` as the console script does, in a thread of its own (it runs its own
-    event loop); returns its exit status."""
-    try:
-        await asyncio.to_thread(main, list(arguments))
-    except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else 1
-    return 0
 
 
 def acme_file() -> dict[str, Any]:
@@ -318,15 +309,13 @@ async def test_reimport_with_one_changed_override_audits_exactly_that_change(
 ) -> None:
     await import_acme(tmp_path, capsys)
     token = await create_token(engine, "acme", "alice", name="auditor")
-    audit_log = document("AuditLog")
-    first_import = await execute(client, token, audit_log, {"slug": "acme"})
+    first_import = await audit_log_nodes(client, token)
     path = write_file(tmp_path, _changed(WEB_FIX_ENABLED, False))
 
     await run_cli("import", str(path))
 
-    after = await execute(client, token, audit_log, {"slug": "acme"})
-    entries = after["organization"]["auditLog"]["nodes"]
-    new_entries = entries[: len(entries) - len(first_import["organization"]["auditLog"]["nodes"])]
+    entries = await audit_log_nodes(client, token)
+    new_entries = entries[: len(entries) - len(first_import)]
     assert [(entry["action"], entry["actor"], entry["changes"]) for entry in new_entries] == [
         ("PROJECT_SETTINGS_UPDATED", "import", [{"field": "fixEnabled", "before": True, "after": False}])
     ]
@@ -347,27 +336,33 @@ async def test_reimport_with_one_changed_override_changes_only_that_override(
     assert after == before
 
 
-async def test_export_then_import_into_the_same_database_changes_nothing(
-    engine: AsyncEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+async def _imported_acme(engine: AsyncEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     await import_acme(tmp_path, capsys)
-    assert await run_cli("export") == 0
-    exported = write_file(tmp_path, capsys.readouterr().out.encode())
-    before = await dump_database(engine)
-
-    status = await run_cli("import", str(exported))
-
-    assert status == 0
-    assert await dump_database(engine) == before
 
 
-async def test_export_then_import_of_an_organization_without_settings_changes_nothing(
+async def _organization_without_settings(
     engine: AsyncEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     org = await make_organization(engine, "globex")
     await make_member(engine, org, "carol", Role.ADMIN)
     project_id = await make_project(engine, org, "shop", overrides={"fix_enabled": True})
     await make_repository(engine, project_id, "globex/shop", branch_patterns=["main"])
+
+
+@pytest.mark.parametrize(
+    "given_organizations",
+    [
+        pytest.param(_imported_acme, id="imported-organization"),
+        pytest.param(_organization_without_settings, id="organization-without-settings"),
+    ],
+)
+async def test_export_then_import_into_the_same_database_changes_nothing(
+    engine: AsyncEngine,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    given_organizations: Callable[[AsyncEngine, Path, pytest.CaptureFixture[str]], Awaitable[None]],
+) -> None:
+    await given_organizations(engine, tmp_path, capsys)
     assert await run_cli("export") == 0
     exported = write_file(tmp_path, capsys.readouterr().out.encode())
     before = await dump_database(engine)

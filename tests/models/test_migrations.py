@@ -2,52 +2,32 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models import migrate
 from aisettings.models.database import create_engine
 from aisettings.models.tables import metadata
-
-TEST_DATABASE_URL = os.environ.get("AISETTINGS_TEST_DATABASE_URL", "")
+from tests.databases import new_database
 
 
 @pytest.fixture
 async def fresh_engine() -> AsyncIterator[AsyncEngine]:
     """An engine on an empty database of this test's own, never migrated."""
-    if not TEST_DATABASE_URL or make_url(TEST_DATABASE_URL).get_backend_name() == "sqlite":
-        with tempfile.TemporaryDirectory() as directory:
-            engine = create_engine(f"sqlite+aiosqlite:///{Path(directory) / 'migrations.db'}")
+    async with new_database("aisettings_migrations") as url:
+        engine = create_engine(url)
+        try:
             yield engine
+        finally:
             await engine.dispose()
-        return
-    server_url = make_url(TEST_DATABASE_URL)
-    name = f"aisettings_migrations_{uuid.uuid4().hex[:12]}"
-    server = create_engine(server_url.render_as_string(hide_password=False)).execution_options(
-        isolation_level="AUTOCOMMIT"
-    )
-    async with server.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_engine(server_url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-        async with server.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await server.dispose()
 
 
 def _differences(connection: Connection) -> list[Any]:

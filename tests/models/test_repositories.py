@@ -228,12 +228,12 @@ def test_at_most_fifty_branch_patterns_are_allowed() -> None:
     assert branch_patterns_errors(patterns) == []
 
 
-def test_more_than_fifty_branch_patterns_is_an_error_of_the_whole_list() -> None:
+def test_more_than_fifty_branch_patterns_is_an_error_of_the_first_one_too_many() -> None:
     patterns = [f"branch-{number}" for number in range(MAX_BRANCH_PATTERNS + 1)]
 
     errors = branch_patterns_errors(patterns)
 
-    assert errors == [(None, "At most 50 branch patterns are allowed, not 51.")]
+    assert errors == [(MAX_BRANCH_PATTERNS, "At most 50 branch patterns are allowed, not 51.")]
 
 
 def test_too_many_branch_patterns_still_reports_each_invalid_one() -> None:
@@ -241,4 +241,4 @@ def test_too_many_branch_patterns_still_reports_each_invalid_one() -> None:
 
     errors = branch_patterns_errors(patterns)
 
-    assert [index for index, _ in errors] == [None, MAX_BRANCH_PATTERNS]
+    assert [index for index, _ in errors] == [MAX_BRANCH_PATTERNS, MAX_BRANCH_PATTERNS]

@@ -14,17 +14,12 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.models.settings import SettingValue, StoppingPoint
 from aisettings.models.tables import Role
 from tests.factories import Org, make_organization, make_project, make_repository, make_token
 from tests.graphql import document, execute
+from tests.read_back import organization_tree, project_global_id, project_in_tree
+from tests.resolvers.graphql_settings import SETTING_NAMES, JsonValues, make_org, registry_values
 
-# GraphQL field name -> registry name, written out here so that expectations never come from the code.
-SETTING_NAMES = {
-    "scanEnabled": "scan_enabled",
-    "fixEnabled": "fix_enabled",
-    "stoppingPoint": "stopping_point",
-}
 ENUM_NAMES = {"scanEnabled": "SCAN_ENABLED", "fixEnabled": "FIX_ENABLED", "stoppingPoint": "STOPPING_POINT"}
 SYSTEM_DEFAULTS: Mapping[str, bool | str] = {
     "scanEnabled": True,
@@ -39,75 +34,41 @@ ORGANIZATION = "ORGANIZATION"
 PROJECT = "PROJECT"
 REPOSITORY = "REPOSITORY"
 
-JsonValues = Mapping[str, bool | str | None]
 View = Literal["node", "tree"]
 # The system default of a setting, or another value.
 Which = Literal["default", "other"]
 VIEWS: list[View] = ["node", "tree"]
 
-PROJECT_ID = """query ProjectId($org: String!, $slug: String!) {
-  organization(slug: $org) { project(slug: $slug) { id } }
-}"""
 REPOSITORY_PROJECT = (
     "query RepositoryProject($id: ID!) { node(id: $id) { ... on Repository { project { id slug } } } }"
 )
 
 
-def registry_values(values: JsonValues) -> dict[str, SettingValue | None]:
-    """GraphQL-named JSON values as the factories take them (registry names, StoppingPoint members)."""
-    return {
-        SETTING_NAMES[field]: StoppingPoint(value) if isinstance(value, str) else value
-        for field, value in values.items()
-    }
-
-
-async def make_org(
-    engine: AsyncEngine,
-    settings: JsonValues | None = None,
-    locked: list[str] | None = None,
-) -> Org:
-    """An organization; with `settings` or `locked` (GraphQL names), also its settings row."""
-    return await make_organization(
-        engine,
-        settings=None if settings is None else registry_values(settings),
-        locked=None if locked is None else [SETTING_NAMES[field] for field in locked],
-    )
-
-
-async def project_global_id(client: httpx.AsyncClient, token: str, org: Org, slug: str) -> str:
-    data = await execute(client, token, PROJECT_ID, {"org": org.slug, "slug": slug})
-    project_id: str = data["organization"]["project"]["id"]
-    return project_id
-
-
 async def project_settings(client: httpx.AsyncClient, token: str, org: Org, slug: str) -> dict[str, Any]:
     """The project as the ProjectSettings document returns it."""
-    global_id = await project_global_id(client, token, org, slug)
+    global_id = await project_global_id(client, token, slug, org.slug)
     data = await execute(client, token, document("ProjectSettings"), {"id": global_id})
     node: dict[str, Any] = data["node"]
     return node
 
 
-async def organization_tree(client: httpx.AsyncClient, token: str, org: Org) -> dict[str, Any]:
-    data = await execute(client, token, document("OrganizationTree"), {"slug": org.slug, "first": 1000})
-    tree: dict[str, Any] = data["organization"]
-    return tree
-
-
-async def tree_project(client: httpx.AsyncClient, token: str, org: Org, slug: str) -> dict[str, Any]:
-    """The project as the OrganizationTree document returns it."""
-    nodes = (await organization_tree(client, token, org))["projects"]["nodes"]
-    found: list[dict[str, Any]] = [node for node in nodes if node["slug"] == slug]
-    assert len(found) == 1, found
-    return found[0]
-
-
 async def project_view(
     client: httpx.AsyncClient, token: str, org: Org, slug: str, view: View
 ) -> dict[str, Any]:
+    """acme's project `slug` as the ProjectSettings document (`node`) or the OrganizationTree document
+    (`tree`) answers it."""
     if view == "node":
         return await project_settings(client, token, org, slug)
-    return await tree_project(client, token, org, slug)
+    return await project_in_tree(client, token, slug)
+
+
+async def organization_view(client: httpx.AsyncClient, token: str, org: Org, view: View) -> dict[str, Any]:
+    """acme as the ProjectSettings document of its project `web` (`node`) or the OrganizationTree
+    document (`tree`) answers it."""
+    if view == "node":
+        organization: dict[str, Any] = (await project_settings(client, token, org, "web"))["organization"]
+        return organization
+    return await organization_tree(client, token, org.slug)
 
 
 def effective(
@@ -379,7 +340,7 @@ async def test_each_project_resolves_against_its_own_overrides(
     await make_project(engine, org, "web")
     token = await make_token(engine, org)
 
-    tree = await organization_tree(client, token, org)
+    tree = await organization_tree(client, token, org.slug)
 
     fix_by_slug = {
         node["slug"]: node["effectiveSettings"]["fixEnabled"]["value"] for node in tree["projects"]["nodes"]
@@ -440,11 +401,7 @@ async def test_organization_settings_are_its_own_values_else_the_system_defaults
     await make_project(engine, org, "web")
     token = await make_token(engine, org)
 
-    organization = (
-        (await project_settings(client, token, org, "web"))["organization"]
-        if view == "node"
-        else await organization_tree(client, token, org)
-    )
+    organization = await organization_view(client, token, org, view)
 
     assert {field: organization["settings"][field] for field in FIELDS} == expected
 
@@ -470,11 +427,7 @@ async def test_organization_locked_settings_lists_its_locks(
     await make_project(engine, org, "web")
     token = await make_token(engine, org)
 
-    organization = (
-        (await project_settings(client, token, org, "web"))["organization"]
-        if view == "node"
-        else await organization_tree(client, token, org)
-    )
+    organization = await organization_view(client, token, org, view)
 
     assert sorted(organization["settings"]["lockedSettings"]) == sorted(expected)
 
@@ -485,7 +438,7 @@ async def test_organization_without_settings_row_is_at_version_zero_never_update
     org = await make_org(engine)
     token = await make_token(engine, org)
 
-    tree = await organization_tree(client, token, org)
+    tree = await organization_tree(client, token, org.slug)
 
     assert (tree["settings"]["version"], tree["settings"]["updatedAt"]) == (0, None)
 
@@ -498,7 +451,7 @@ async def test_organization_settings_row_gives_its_version_and_update_time(
     after = dt.datetime.now(dt.UTC)
     token = await make_token(engine, org)
 
-    tree = await organization_tree(client, token, org)
+    tree = await organization_tree(client, token, org.slug)
 
     updated_at = dt.datetime.fromisoformat(tree["settings"]["updatedAt"])
     assert tree["settings"]["version"] == 1
@@ -626,7 +579,7 @@ async def test_repository_status_is_the_same_in_the_organization_tree(
 ) -> None:
     org, token = await given_repository(engine, overrides={"scanEnabled": False}, ai_enabled=ai_enabled)
 
-    tree = await organization_tree(client, token, org)
+    tree = await organization_tree(client, token, org.slug)
 
     (repository,) = tree["projects"]["nodes"][0]["repositories"]["nodes"]
     assert repository["status"] == ("DISABLED_BY_SETTINGS" if ai_enabled else "DISABLED_BY_REPOSITORY")
@@ -756,7 +709,7 @@ async def test_repository_url_is_its_address_at_its_provider(
     await make_repository(engine, project_id, name, provider=provider)
     token = await make_token(engine, org)
 
-    tree = await organization_tree(client, token, org)
+    tree = await organization_tree(client, token, org.slug)
 
     (repository,) = tree["projects"]["nodes"][0]["repositories"]["nodes"]
     assert (repository["provider"], repository["name"], repository["url"]) == (provider, name, url)
@@ -849,7 +802,7 @@ async def test_viewer_can_administer_follows_the_role_and_token_scopes(
     await make_project(engine, org, "web")
     token = await make_token(engine, org, "bob", role, scopes)
 
-    tree = await organization_tree(client, token, org)
+    tree = await organization_tree(client, token, org.slug)
 
     assert tree["viewerCanAdminister"] is organization
     assert tree["projects"]["nodes"][0]["viewerCanAdminister"] is project

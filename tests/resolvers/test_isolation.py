@@ -9,11 +9,11 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.app.exchange import import_file
+from aisettings.app.importing import import_file
 from aisettings.models.tables import Role
 from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import make_member, make_organization, make_project, make_repository, make_token
-from tests.graphql import errors, execute, post
+from tests.graphql import error_codes, errors, execute, post
 
 TYPE_NAMES = ["Organization", "Project", "Repository", "AuditEntry"]
 
@@ -185,7 +185,7 @@ async def test_token_without_project_read_is_forbidden_to_read_projects(
 
     found = await errors(client, token, f'query {{ organization(slug: "acme") {{ slug {selection} }} }}')
 
-    assert [error["extensions"]["code"] for error in found] == ["FORBIDDEN"]
+    assert error_codes(found) == ["FORBIDDEN"]
 
 
 async def test_token_without_project_read_still_reads_its_organization(

@@ -3,17 +3,17 @@ what they match; and the ProjectsWithOverrides document the scripts send."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.settings import SettingValue, StoppingPoint
-from tests.conftest import TEST_DATABASE_URL
 from tests.factories import make_organization, make_project, make_token
-from tests.graphql import document, errors, execute
+from tests.graphql import document, error_codes, errors, execute
+from tests.resolvers.pages import walk_pages
 
 PROJECTS = """
 query FilteredProjects($slug: String!, $first: Int, $after: String, $filter: ProjectFilter) {
@@ -26,8 +26,6 @@ query FilteredProjects($slug: String!, $first: Int, $after: String, $filter: Pro
   }
 }
 """
-
-ON_POSTGRESQL = bool(TEST_DATABASE_URL) and make_url(TEST_DATABASE_URL).get_backend_name() == "postgresql"
 
 # slug -> (name, overrides). A false override is an override too.
 PROJECTS_OF_ACME: dict[str, tuple[str, dict[str, SettingValue | None]]] = {
@@ -65,57 +63,102 @@ def slugs_in(page: dict[str, Any]) -> list[str]:
     return [node["slug"] for node in page["nodes"]]
 
 
-# --- Overrides --------------------------------------------------------------------------------------------
+# --- Which projects a filter selects ----------------------------------------------------------------------
+
+# Each filter and the slugs of acme's projects it selects, in slug order.
+FILTERS = [
+    # hasOverrides: whether a project overrides any setting.
+    pytest.param(
+        {"hasOverrides": True}, ["docs", "fix-on", "merge", "scan-off", "web-app"], id="has overrides"
+    ),
+    pytest.param(
+        {"hasOverrides": False},
+        ["100pct", "api", "ci-cd", "plain", "under_score", "underxscore", "windows"],
+        id="has no overrides",
+    ),
+    # overrides: projects overriding any of the settings; an empty list matches nothing.
+    pytest.param({"overrides": ["SCAN_ENABLED"]}, ["scan-off", "web-app"], id="overrides scan"),
+    pytest.param({"overrides": ["FIX_ENABLED"]}, ["fix-on", "web-app"], id="overrides fix"),
+    pytest.param({"overrides": ["STOPPING_POINT"]}, ["docs", "merge"], id="overrides stopping point"),
+    pytest.param(
+        {"overrides": ["SCAN_ENABLED", "STOPPING_POINT"]},
+        ["docs", "merge", "scan-off", "web-app"],
+        id="overrides scan or stopping point",
+    ),
+    pytest.param(
+        {"overrides": ["SCAN_ENABLED", "FIX_ENABLED", "STOPPING_POINT"]},
+        ["docs", "fix-on", "merge", "scan-off", "web-app"],
+        id="overrides any setting",
+    ),
+    pytest.param(
+        {"overrides": ["FIX_ENABLED", "FIX_ENABLED"]}, ["fix-on", "web-app"], id="overrides repeated"
+    ),
+    pytest.param({"overrides": []}, [], id="overrides empty list"),
+    # search: a part of the slug or the name, ignoring ASCII case; the empty search matches every project.
+    pytest.param({"search": "web"}, ["web-app"], id="search web"),
+    pytest.param({"search": "backend"}, ["api"], id="search backend"),
+    pytest.param({"search": "BACKEND"}, ["api"], id="search BACKEND"),
+    pytest.param({"search": "API"}, ["api"], id="search API"),
+    pytest.param({"search": "aPpLiCaTiOn"}, ["web-app"], id="search aPpLiCaTiOn"),
+    pytest.param({"search": "score"}, ["under_score", "underxscore"], id="search score"),
+    pytest.param({"search": "pct"}, ["100pct"], id="search pct"),
+    pytest.param({"search": "nowhere"}, [], id="search nowhere"),
+    pytest.param({"search": ""}, ALL_SLUGS, id="search empty"),
+    # search takes LIKE's wildcards and escape character literally.
+    pytest.param({"search": "%"}, ["100pct"], id="search percent"),
+    pytest.param({"search": "0%"}, ["100pct"], id="search percent after digit"),
+    pytest.param({"search": "%d"}, [], id="search percent as wildcard"),
+    pytest.param({"search": "_"}, ["under_score"], id="search underscore"),
+    pytest.param({"search": "r_s"}, ["under_score"], id="search underscore as wildcard"),
+    pytest.param({"search": "/"}, ["ci-cd"], id="search slash"),
+    pytest.param({"search": "\\"}, ["windows"], id="search backslash"),
+    pytest.param({"search": "C:\\W"}, ["windows"], id="search backslash in text"),
+    # slugs: exactly those slugs, each once.
+    pytest.param({"slugs": ["api", "docs"]}, ["api", "docs"], id="slugs two"),
+    pytest.param({"slugs": ["docs", "api", "docs"]}, ["api", "docs"], id="slugs repeated"),
+    pytest.param({"slugs": ["api", "missing"]}, ["api"], id="slugs one missing"),
+    pytest.param({"slugs": ["ap"]}, [], id="slugs prefix only"),
+    pytest.param({"slugs": ["API"]}, [], id="slugs other case"),
+    pytest.param({"slugs": ["under%"]}, [], id="slugs wildcard"),
+    pytest.param({"slugs": []}, [], id="slugs empty list"),
+    # Every condition given must hold.
+    pytest.param(
+        {"hasOverrides": True, "search": "e"},
+        ["docs", "fix-on", "merge", "scan-off", "web-app"],
+        id="overrides and broad search",
+    ),
+    pytest.param({"hasOverrides": True, "search": "web"}, ["web-app"], id="overrides and search"),
+    pytest.param({"hasOverrides": False, "search": "web"}, [], id="no overrides and search"),
+    pytest.param({"overrides": ["FIX_ENABLED"], "search": "fix"}, ["fix-on"], id="setting and search"),
+    pytest.param(
+        {"overrides": ["STOPPING_POINT"], "slugs": ["docs", "api", "web-app"]},
+        ["docs"],
+        id="setting and slugs",
+    ),
+    pytest.param({"hasOverrides": False, "overrides": ["SCAN_ENABLED"]}, [], id="contradiction"),
+    pytest.param(
+        {"search": "score", "slugs": ["under_score", "api"]}, ["under_score"], id="search and slugs"
+    ),
+    pytest.param(
+        {"hasOverrides": True, "overrides": ["SCAN_ENABLED"], "search": "app", "slugs": ["web-app", "api"]},
+        ["web-app"],
+        id="all four",
+    ),
+    pytest.param(
+        {"hasOverrides": None, "overrides": None, "search": None, "slugs": None}, ALL_SLUGS, id="all null"
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    ("has_overrides", "expected"),
-    [
-        (True, ["docs", "fix-on", "merge", "scan-off", "web-app"]),
-        (False, ["100pct", "api", "ci-cd", "plain", "under_score", "underxscore", "windows"]),
-    ],
-)
-async def test_has_overrides_selects_projects_by_whether_they_override_anything(
-    engine: AsyncEngine, client: httpx.AsyncClient, has_overrides: bool, expected: list[str]
+@pytest.mark.parametrize(("project_filter", "expected"), FILTERS)
+async def test_filter_selects_the_projects_meeting_every_condition_it_gives(
+    engine: AsyncEngine, client: httpx.AsyncClient, project_filter: dict[str, Any], expected: list[str]
 ) -> None:
     token = await make_acme(engine)
 
-    page = await filtered(client, token, filter={"hasOverrides": has_overrides})
+    page = await filtered(client, token, filter=project_filter)
 
-    assert slugs_in(page) == expected
-
-
-@pytest.mark.parametrize(
-    ("settings", "expected"),
-    [
-        (["SCAN_ENABLED"], ["scan-off", "web-app"]),
-        (["FIX_ENABLED"], ["fix-on", "web-app"]),
-        (["STOPPING_POINT"], ["docs", "merge"]),
-        (["SCAN_ENABLED", "STOPPING_POINT"], ["docs", "merge", "scan-off", "web-app"]),
-        (
-            ["SCAN_ENABLED", "FIX_ENABLED", "STOPPING_POINT"],
-            ["docs", "fix-on", "merge", "scan-off", "web-app"],
-        ),
-        (["FIX_ENABLED", "FIX_ENABLED"], ["fix-on", "web-app"]),
-    ],
-    ids=["scan", "fix", "stopping point", "scan or stopping point", "any setting", "repeated setting"],
-)
-async def test_overrides_selects_projects_overriding_any_of_the_settings(
-    engine: AsyncEngine, client: httpx.AsyncClient, settings: list[str], expected: list[str]
-) -> None:
-    token = await make_acme(engine)
-
-    page = await filtered(client, token, filter={"overrides": settings})
-
-    assert slugs_in(page) == expected
-
-
-async def test_empty_overrides_list_matches_nothing(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
-    token = await make_acme(engine)
-
-    page = await filtered(client, token, filter={"overrides": []})
-
-    assert (page["totalCount"], slugs_in(page)) == (0, [])
+    assert (page["totalCount"], slugs_in(page)) == (len(expected), expected)
 
 
 async def test_project_whose_overrides_are_reset_to_inherit_has_none(
@@ -130,63 +173,6 @@ async def test_project_whose_overrides_are_reset_to_inherit_has_none(
     assert slugs_in(page) == ["inherits"]
 
 
-# --- Search -----------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("search", "expected"),
-    [
-        ("web", ["web-app"]),
-        ("backend", ["api"]),
-        ("BACKEND", ["api"]),
-        ("API", ["api"]),
-        ("aPpLiCaTiOn", ["web-app"]),
-        ("score", ["under_score", "underxscore"]),
-        ("pct", ["100pct"]),
-        ("nowhere", []),
-    ],
-)
-async def test_search_matches_slug_or_name_ignoring_ascii_case(
-    engine: AsyncEngine, client: httpx.AsyncClient, search: str, expected: list[str]
-) -> None:
-    token = await make_acme(engine)
-
-    page = await filtered(client, token, filter={"search": search})
-
-    assert slugs_in(page) == expected
-
-
-@pytest.mark.parametrize(
-    ("search", "expected"),
-    [
-        pytest.param("%", ["100pct"], id="percent"),
-        pytest.param("0%", ["100pct"], id="percent after digit"),
-        pytest.param("%d", [], id="percent as wildcard"),
-        pytest.param("_", ["under_score"], id="underscore"),
-        pytest.param("r_s", ["under_score"], id="underscore as wildcard"),
-        pytest.param("/", ["ci-cd"], id="slash"),
-        pytest.param("\\", ["windows"], id="backslash"),
-        pytest.param("C:\\W", ["windows"], id="backslash in text"),
-    ],
-)
-async def test_search_treats_like_wildcards_and_escapes_literally(
-    engine: AsyncEngine, client: httpx.AsyncClient, search: str, expected: list[str]
-) -> None:
-    token = await make_acme(engine)
-
-    page = await filtered(client, token, filter={"search": search})
-
-    assert slugs_in(page) == expected
-
-
-async def test_empty_search_matches_every_project(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
-    token = await make_acme(engine)
-
-    page = await filtered(client, token, filter={"search": ""})
-
-    assert slugs_in(page) == ALL_SLUGS
-
-
 @pytest.mark.parametrize(
     "project_filter",
     [{"search": "web\u0000"}, {"slugs": ["api", "docs\u0000"]}],
@@ -199,79 +185,10 @@ async def test_text_no_database_can_store_is_a_bad_user_input_error(
 
     found = await errors(client, token, PROJECTS, {"slug": "acme", "filter": project_filter})
 
-    assert [error["extensions"]["code"] for error in found] == ["BAD_USER_INPUT"]
+    assert error_codes(found) == ["BAD_USER_INPUT"]
 
 
-# --- Slugs ------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("slugs", "expected"),
-    [
-        (["api", "docs"], ["api", "docs"]),
-        (["docs", "api", "docs"], ["api", "docs"]),
-        (["api", "missing"], ["api"]),
-        (["ap"], []),
-        (["API"], []),
-        (["under%"], []),
-        ([], []),
-    ],
-    ids=["two", "repeated", "one missing", "prefix only", "other case", "wildcard", "empty list"],
-)
-async def test_slugs_selects_projects_with_exactly_those_slugs(
-    engine: AsyncEngine, client: httpx.AsyncClient, slugs: list[str], expected: list[str]
-) -> None:
-    token = await make_acme(engine)
-
-    page = await filtered(client, token, filter={"slugs": slugs})
-
-    assert slugs_in(page) == expected
-
-
-# --- Combinations and counts ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("project_filter", "expected"),
-    [
-        ({"hasOverrides": True, "search": "e"}, ["docs", "fix-on", "merge", "scan-off", "web-app"]),
-        ({"hasOverrides": True, "search": "web"}, ["web-app"]),
-        ({"hasOverrides": False, "search": "web"}, []),
-        ({"overrides": ["FIX_ENABLED"], "search": "fix"}, ["fix-on"]),
-        ({"overrides": ["STOPPING_POINT"], "slugs": ["docs", "api", "web-app"]}, ["docs"]),
-        ({"hasOverrides": False, "overrides": ["SCAN_ENABLED"]}, []),
-        ({"search": "score", "slugs": ["under_score", "api"]}, ["under_score"]),
-        (
-            {
-                "hasOverrides": True,
-                "overrides": ["SCAN_ENABLED"],
-                "search": "app",
-                "slugs": ["web-app", "api"],
-            },
-            ["web-app"],
-        ),
-        ({"hasOverrides": None, "overrides": None, "search": None, "slugs": None}, ALL_SLUGS),
-    ],
-    ids=[
-        "overrides and broad search",
-        "overrides and search",
-        "no overrides and search",
-        "setting and search",
-        "setting and slugs",
-        "contradiction",
-        "search and slugs",
-        "all four",
-        "all null",
-    ],
-)
-async def test_every_condition_given_must_hold(
-    engine: AsyncEngine, client: httpx.AsyncClient, project_filter: dict[str, Any], expected: list[str]
-) -> None:
-    token = await make_acme(engine)
-
-    page = await filtered(client, token, filter=project_filter)
-
-    assert slugs_in(page) == expected
+# --- Counts and pages -------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -299,12 +216,10 @@ async def test_pages_of_a_filter_walk_only_the_matching_projects(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
     token = await make_acme(engine)
-    project_filter = {"hasOverrides": True}
-    pages = [await filtered(client, token, first=2, filter=project_filter)]
 
-    while pages[-1]["pageInfo"]["hasNextPage"]:
-        after = pages[-1]["pageInfo"]["endCursor"]
-        pages.append(await filtered(client, token, first=2, after=after, filter=project_filter))
+    pages = await walk_pages(
+        functools.partial(filtered, client, token, first=2, filter={"hasOverrides": True})
+    )
 
     assert [slugs_in(page) for page in pages] == [["docs", "fix-on"], ["merge", "scan-off"], ["web-app"]]
     assert {page["totalCount"] for page in pages} == {5}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import itertools
-import json
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import Org, make_organization, make_project, make_projects, make_repository, make_token
-from tests.graphql import errors, execute, post
+from tests.graphql import error_codes, errors, execute, post
+from tests.resolvers.pages import forged, page_without_edges, walk_pages
 
 PROJECTS = """
 query Projects($slug: String!, $first: Int, $after: String, $orderBy: ProjectOrder) {
@@ -54,17 +55,16 @@ query Organizations($first: Int, $after: String) {
 
 FIELDS = ["SLUG", "NAME", "UPDATED_AT"]
 DIRECTIONS = ["ASC", "DESC"]
-ORDERS = [{"field": field, "direction": direction} for field in FIELDS for direction in DIRECTIONS]
+ORDERS = [
+    pytest.param({"field": field, "direction": direction}, id=f"{field}-{direction}")
+    for field in FIELDS
+    for direction in DIRECTIONS
+]
 
 # Strings that sort differently by code point than by any locale or by UTF-16 units: uppercase before
 # lowercase, accents after ASCII, a character of the BMP's end before one beyond it.
 TRICKY_STRINGS = ["B", "a", "é", "ź", "Z", "b", "A", "ﬀ", "😀", "a b", "ab", "a-b", "0"]
 BASE_TIME = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
-
-
-def forged(value: object) -> str:
-    """A cursor-like string the server never issued: `value` as JSON, base64-encoded."""
-    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
 # (after, the order it is sent with): none of these is a cursor the server issued.
@@ -143,13 +143,27 @@ async def fetch_projects(client: httpx.AsyncClient, token: str, **arguments: Any
 async def walk_projects(
     client: httpx.AsyncClient, token: str, first: int, order: dict[str, str] | None = None
 ) -> list[dict[str, Any]]:
-    """Every page of the organization's projects, following endCursor until hasNextPage is false."""
-    pages = [await fetch_projects(client, token, first=first, orderBy=order)]
-    while pages[-1]["pageInfo"]["hasNextPage"]:
-        assert len(pages) < 100, "the pages never end"
-        after = pages[-1]["pageInfo"]["endCursor"]
-        pages.append(await fetch_projects(client, token, first=first, after=after, orderBy=order))
-    return pages
+    """Every page of the organization's projects."""
+    return await walk_pages(functools.partial(fetch_projects, client, token, first=first, orderBy=order))
+
+
+async def given_projects(engine: AsyncEngine, count: int) -> str:
+    """The owner's token of acme, which holds `count` projects p0000, p0001, ..."""
+    org = await make_organization(engine)
+    await make_projects(engine, org, count)
+    return await make_token(engine, org)
+
+
+async def errors_of_projects_after(
+    client: httpx.AsyncClient, token: str, after: str, field: str
+) -> list[dict[str, Any]]:
+    """The errors of a request for the projects after `after` in the ascending order of `field`."""
+    return await errors(
+        client,
+        token,
+        PROJECTS,
+        {"slug": "acme", "after": after, "orderBy": {"field": field, "direction": "ASC"}},
+    )
 
 
 def slugs_of(pages: list[dict[str, Any]]) -> list[str]:
@@ -165,7 +179,7 @@ def only_error(body: dict[str, Any]) -> dict[str, Any]:
 # --- Walking the pages ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("order", ORDERS, ids=lambda order: f"{order['field']}-{order['direction']}")
+@pytest.mark.parametrize("order", ORDERS)
 async def test_walking_every_page_visits_each_project_once_in_order(
     engine: AsyncEngine, client: httpx.AsyncClient, order: dict[str, str]
 ) -> None:
@@ -248,9 +262,7 @@ async def test_project_added_before_the_cursor_does_not_shift_the_next_page(
 async def test_total_count_is_the_full_count_on_every_page(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 50)
+    token = await given_projects(engine, 50)
 
     pages = await walk_projects(client, token, first=7)
 
@@ -258,9 +270,7 @@ async def test_total_count_is_the_full_count_on_every_page(
 
 
 async def test_only_the_last_page_has_no_next_page(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 50)
+    token = await given_projects(engine, 50)
 
     pages = await walk_projects(client, token, first=7)
 
@@ -271,9 +281,7 @@ async def test_only_the_last_page_has_no_next_page(engine: AsyncEngine, client: 
 async def test_only_pages_after_a_cursor_have_a_previous_page(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 50)
+    token = await given_projects(engine, 50)
 
     pages = await walk_projects(client, token, first=7)
 
@@ -283,9 +291,7 @@ async def test_only_pages_after_a_cursor_have_a_previous_page(
 async def test_start_and_end_cursors_are_those_of_the_first_and_last_edges(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 50)
+    token = await given_projects(engine, 50)
 
     pages = await walk_projects(client, token, first=7)
 
@@ -295,9 +301,7 @@ async def test_start_and_end_cursors_are_those_of_the_first_and_last_edges(
 
 
 async def test_every_edge_has_its_own_cursor(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 50)
+    token = await given_projects(engine, 50)
 
     pages = await walk_projects(client, token, first=7)
 
@@ -308,9 +312,7 @@ async def test_every_edge_has_its_own_cursor(engine: AsyncEngine, client: httpx.
 async def test_an_edge_cursor_continues_right_after_its_project(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 10)
+    token = await given_projects(engine, 10)
     page = await fetch_projects(client, token, first=5)
 
     after_third = await fetch_projects(client, token, first=2, after=page["edges"][2]["cursor"])
@@ -331,9 +333,7 @@ async def test_edges_and_nodes_hold_the_same_projects(engine: AsyncEngine, clien
 async def test_page_ending_on_the_last_project_is_followed_by_an_empty_last_page(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 14)
+    token = await given_projects(engine, 14)
     second = await fetch_projects(
         client, token, first=7, after=(await fetch_projects(client, token, first=7))["pageInfo"]["endCursor"]
     )
@@ -341,32 +341,20 @@ async def test_page_ending_on_the_last_project_is_followed_by_an_empty_last_page
     after_last = await fetch_projects(client, token, first=7, after=second["pageInfo"]["endCursor"])
 
     assert second["pageInfo"]["hasNextPage"] is False
-    assert after_last == {
-        "totalCount": 14,
-        "pageInfo": {"hasNextPage": False, "hasPreviousPage": True, "startCursor": None, "endCursor": None},
-        "edges": [],
-        "nodes": [],
-    }
+    assert after_last == page_without_edges(14, has_next_page=False, has_previous_page=True)
 
 
 async def test_first_zero_is_an_empty_page_with_the_full_count(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 3)
+    token = await given_projects(engine, 3)
 
     page = await fetch_projects(client, token, first=0)
 
-    assert page == {
-        "totalCount": 3,
-        "pageInfo": {"hasNextPage": True, "hasPreviousPage": False, "startCursor": None, "endCursor": None},
-        "edges": [],
-        "nodes": [],
-    }
+    assert page == page_without_edges(3, has_next_page=True, has_previous_page=False)
 
 
-@pytest.mark.parametrize("order", ORDERS, ids=lambda order: f"{order['field']}-{order['direction']}")
+@pytest.mark.parametrize("order", ORDERS)
 async def test_organization_without_projects_has_one_empty_page(
     engine: AsyncEngine, client: httpx.AsyncClient, order: dict[str, str]
 ) -> None:
@@ -377,21 +365,14 @@ async def test_organization_without_projects_has_one_empty_page(
 
     page = await fetch_projects(client, token, orderBy=order)
 
-    assert page == {
-        "totalCount": 0,
-        "pageInfo": {"hasNextPage": False, "hasPreviousPage": False, "startCursor": None, "endCursor": None},
-        "edges": [],
-        "nodes": [],
-    }
+    assert page == page_without_edges(0, has_next_page=False, has_previous_page=False)
 
 
 # --- Page sizes -------------------------------------------------------------------------------------------
 
 
 async def test_first_defaults_to_one_hundred(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 150)
+    token = await given_projects(engine, 150)
 
     page = await fetch_projects(client, token)
 
@@ -400,9 +381,7 @@ async def test_first_defaults_to_one_hundred(engine: AsyncEngine, client: httpx.
 
 
 async def test_first_may_be_one_thousand(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 1001)
+    token = await given_projects(engine, 1001)
 
     page = await fetch_projects(client, token, first=1000)
 
@@ -413,14 +392,12 @@ async def test_first_may_be_one_thousand(engine: AsyncEngine, client: httpx.Asyn
 async def test_first_over_one_thousand_is_an_error_naming_the_maximum(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 3)
+    token = await given_projects(engine, 3)
 
     body = (await post(client, token, PROJECTS, {"slug": "acme", "first": 1001})).json()
 
     error = only_error(body)
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["code"] == "LIMIT_EXCEEDED"
     assert "1000" in error["message"]
     assert error["path"] == ["organization", "projects"]
     assert body["data"] == {"organization": None}
@@ -428,13 +405,11 @@ async def test_first_over_one_thousand_is_an_error_naming_the_maximum(
 
 @pytest.mark.parametrize("first", [-1, -1000])
 async def test_negative_first_is_an_error(engine: AsyncEngine, client: httpx.AsyncClient, first: int) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 3)
+    token = await given_projects(engine, 3)
 
     found = await errors(client, token, PROJECTS, {"slug": "acme", "first": first})
 
-    assert [error["extensions"]["code"] for error in found] == ["BAD_USER_INPUT"]
+    assert error_codes(found) == ["BAD_USER_INPUT"]
 
 
 # --- Cursors the server did not issue for this list -------------------------------------------------------
@@ -444,18 +419,11 @@ async def test_negative_first_is_an_error(engine: AsyncEngine, client: httpx.Asy
 async def test_garbage_after_is_bad_user_input(
     engine: AsyncEngine, client: httpx.AsyncClient, after: str, field: str
 ) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 3)
+    token = await given_projects(engine, 3)
 
-    found = await errors(
-        client,
-        token,
-        PROJECTS,
-        {"slug": "acme", "after": after, "orderBy": {"field": field, "direction": "ASC"}},
-    )
+    found = await errors_of_projects_after(client, token, after, field)
 
-    assert [error["extensions"]["code"] for error in found] == ["BAD_USER_INPUT"]
+    assert error_codes(found) == ["BAD_USER_INPUT"]
 
 
 @pytest.mark.parametrize(
@@ -466,21 +434,14 @@ async def test_garbage_after_is_bad_user_input(
 async def test_cursor_of_another_order_is_bad_user_input(
     engine: AsyncEngine, client: httpx.AsyncClient, issued_for: str, used_for: str
 ) -> None:
-    org = await make_organization(engine)
-    token = await make_token(engine, org)
-    await make_projects(engine, org, 3)
+    token = await given_projects(engine, 3)
     cursor = (
         await fetch_projects(client, token, first=1, orderBy={"field": issued_for, "direction": "ASC"})
     )["pageInfo"]["endCursor"]
 
-    found = await errors(
-        client,
-        token,
-        PROJECTS,
-        {"slug": "acme", "after": cursor, "orderBy": {"field": used_for, "direction": "ASC"}},
-    )
+    found = await errors_of_projects_after(client, token, cursor, used_for)
 
-    assert [error["extensions"]["code"] for error in found] == ["BAD_USER_INPUT"]
+    assert error_codes(found) == ["BAD_USER_INPUT"]
 
 
 async def test_repository_cursor_is_bad_user_input_for_projects(
@@ -496,7 +457,7 @@ async def test_repository_cursor_is_bad_user_input_for_projects(
 
     found = await errors(client, token, PROJECTS, {"slug": "acme", "after": cursor})
 
-    assert [error["extensions"]["code"] for error in found] == ["BAD_USER_INPUT"]
+    assert error_codes(found) == ["BAD_USER_INPUT"]
 
 
 # --- The viewer's organizations ---------------------------------------------------------------------------
@@ -541,12 +502,7 @@ async def test_viewer_organizations_after_the_last_cursor_is_empty_with_the_full
 
     page = await fetch_organizations(client, token, first=1, after=cursor)
 
-    assert page == {
-        "totalCount": 1,
-        "pageInfo": {"hasNextPage": False, "hasPreviousPage": True, "startCursor": None, "endCursor": None},
-        "edges": [],
-        "nodes": [],
-    }
+    assert page == page_without_edges(1, has_next_page=False, has_previous_page=True)
 
 
 async def test_viewer_organizations_first_zero_is_an_empty_page_with_a_next_page(
@@ -560,11 +516,22 @@ async def test_viewer_organizations_first_zero_is_an_empty_page_with_a_next_page
     assert (page["totalCount"], page["pageInfo"]["hasNextPage"], page["nodes"]) == (1, True, [])
 
 
-async def test_viewer_organizations_are_none_for_a_token_without_org_read(
+async def test_viewer_organizations_list_the_organization_of_a_token_that_reads_only_projects(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
     org = await make_organization(engine)
     token = await make_token(engine, org, scopes=["project:read"])
+
+    page = await fetch_organizations(client, token)
+
+    assert (page["totalCount"], page["nodes"]) == (1, [{"slug": "acme"}])
+
+
+async def test_viewer_organizations_are_none_for_a_token_that_reads_nothing(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine)
+    token = await make_token(engine, org, scopes=["project:admin"])
 
     page = await fetch_organizations(client, token)
 
@@ -574,7 +541,6 @@ async def test_viewer_organizations_are_none_for_a_token_without_org_read(
 @pytest.mark.parametrize(
     "arguments",
     [
-        pytest.param({"first": 101}, id="over the maximum"),
         pytest.param({"first": -1}, id="negative"),
         pytest.param({"after": "garbage"}, id="garbage cursor"),
         pytest.param({"after": forged(["organization", 7])}, id="number for slug"),
@@ -590,4 +556,14 @@ async def test_viewer_organizations_reject_bad_arguments(
 
     found = await errors(client, token, ORGANIZATIONS, arguments)
 
-    assert [error["extensions"]["code"] for error in found] == ["BAD_USER_INPUT"]
+    assert error_codes(found) == ["BAD_USER_INPUT"]
+
+
+async def test_viewer_organizations_over_the_maximum_page_is_a_limit_exceeded_error(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    token = await make_token(engine, await make_organization(engine))
+
+    found = await errors(client, token, ORGANIZATIONS, {"first": 101})
+
+    assert error_codes(found) == ["LIMIT_EXCEEDED"]

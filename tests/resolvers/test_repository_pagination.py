@@ -4,7 +4,7 @@ sizes and cursors checked."""
 from __future__ import annotations
 
 import base64
-import json
+import functools
 from typing import Any
 
 import httpx
@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import Org, make_organization, make_project, make_projects, make_repository, make_token
-from tests.graphql import document, errors, execute, post
+from tests.graphql import document, error_codes, errors, execute, post
+from tests.resolvers.pages import forged, page_without_edges, walk_pages
 
 REPOSITORIES = """
 query ProjectRepositories($slug: String!, $project: String!, $first: Int, $after: String) {
@@ -53,11 +54,6 @@ fragment Page on RepositoryConnection { totalCount pageInfo { hasNextPage } node
 """
 
 
-def forged(value: object) -> str:
-    """A cursor-like string the server never issued: `value` as JSON, base64-encoded."""
-    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
-
-
 async def make_web(engine: AsyncEngine, repository_count: int) -> tuple[Org, str]:
     """The organization acme with a project web of `repository_count` repositories, and an owner's token."""
     org = await make_organization(engine)
@@ -76,13 +72,8 @@ async def fetch_repositories(
 
 
 async def walk_repositories(client: httpx.AsyncClient, token: str, first: int) -> list[dict[str, Any]]:
-    """Every page of web's repositories, following endCursor until hasNextPage is false."""
-    pages = [await fetch_repositories(client, token, first=first)]
-    while pages[-1]["pageInfo"]["hasNextPage"]:
-        assert len(pages) < 100, "the pages never end"
-        after = pages[-1]["pageInfo"]["endCursor"]
-        pages.append(await fetch_repositories(client, token, first=first, after=after))
-    return pages
+    """Every page of web's repositories."""
+    return await walk_pages(functools.partial(fetch_repositories, client, token, first=first))
 
 
 def names_in(page: dict[str, Any]) -> list[str]:
@@ -147,12 +138,7 @@ async def test_page_after_the_last_cursor_is_empty_with_the_full_count(
     after_last = await fetch_repositories(client, token, first=3, after=last["pageInfo"]["endCursor"])
 
     assert last["pageInfo"]["hasNextPage"] is False
-    assert after_last == {
-        "totalCount": 9,
-        "pageInfo": {"hasNextPage": False, "hasPreviousPage": True, "startCursor": None, "endCursor": None},
-        "edges": [],
-        "nodes": [],
-    }
+    assert after_last == page_without_edges(9, has_next_page=False, has_previous_page=True)
 
 
 async def test_only_pages_after_a_cursor_have_a_previous_page(
@@ -183,12 +169,7 @@ async def test_first_zero_is_an_empty_page_with_the_full_count(
 
     page = await fetch_repositories(client, token, first=0)
 
-    assert page == {
-        "totalCount": 2,
-        "pageInfo": {"hasNextPage": True, "hasPreviousPage": False, "startCursor": None, "endCursor": None},
-        "edges": [],
-        "nodes": [],
-    }
+    assert page == page_without_edges(2, has_next_page=True, has_previous_page=False)
 
 
 async def test_project_without_repositories_has_one_empty_page(
@@ -198,12 +179,7 @@ async def test_project_without_repositories_has_one_empty_page(
 
     page = await fetch_repositories(client, token)
 
-    assert page == {
-        "totalCount": 0,
-        "pageInfo": {"hasNextPage": False, "hasPreviousPage": False, "startCursor": None, "endCursor": None},
-        "edges": [],
-        "nodes": [],
-    }
+    assert page == page_without_edges(0, has_next_page=False, has_previous_page=False)
 
 
 # --- Page sizes -------------------------------------------------------------------------------------------
@@ -231,7 +207,7 @@ async def test_first_over_one_hundred_is_an_error_naming_the_maximum(
 
     assert len(body["errors"]) == 1, body["errors"]
     error = body["errors"][0]
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["code"] == "LIMIT_EXCEEDED"
     assert "100" in error["message"]
     assert error["path"] == ["organization", "project", "repositories"]
     assert body["data"] == {"organization": {"project": None}}
@@ -242,7 +218,7 @@ async def test_negative_first_is_an_error(engine: AsyncEngine, client: httpx.Asy
 
     found = await errors(client, token, REPOSITORIES, {"slug": "acme", "project": "web", "first": -1})
 
-    assert [error["extensions"]["code"] for error in found] == ["BAD_USER_INPUT"]
+    assert error_codes(found) == ["BAD_USER_INPUT"]
 
 
 # --- Cursors the server did not issue for this list -------------------------------------------------------
@@ -272,7 +248,7 @@ async def test_garbage_after_is_bad_user_input(
 
     found = await errors(client, token, REPOSITORIES, {"slug": "acme", "project": "web", "after": after})
 
-    assert [error["extensions"]["code"] for error in found] == ["BAD_USER_INPUT"]
+    assert error_codes(found) == ["BAD_USER_INPUT"]
 
 
 async def test_project_list_cursor_is_bad_user_input_for_repositories(
@@ -285,7 +261,7 @@ async def test_project_list_cursor_is_bad_user_input_for_repositories(
 
     found = await errors(client, token, REPOSITORIES, {"slug": "acme", "project": "web", "after": cursor})
 
-    assert [error["extensions"]["code"] for error in found] == ["BAD_USER_INPUT"]
+    assert error_codes(found) == ["BAD_USER_INPUT"]
 
 
 # --- Many projects in one query ---------------------------------------------------------------------------

@@ -4,26 +4,19 @@ organization's value, not the ignored override)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.models.settings import SettingValue, StoppingPoint
 from tests.factories import Org, make_organization, make_project, make_projects, make_repository, make_token
-from tests.graphql import document, execute
+from tests.graphql import execute
+from tests.read_back import organization_tree
+from tests.resolvers.graphql_settings import JsonValues, make_org, registry_values
 
-# GraphQL field name -> registry name, written out here so that expectations never come from the code.
-SETTING_NAMES = {
-    "scanEnabled": "scan_enabled",
-    "fixEnabled": "fix_enabled",
-    "stoppingPoint": "stopping_point",
-}
 STOPPING_POINTS = ("SUGGESTION", "PULL_REQUEST", "MERGE")
-
-JsonValues = Mapping[str, bool | str]
 
 FILTERED_SUMMARY = """query FilteredSummary($slug: String!) {
   organization(slug: $slug) {
@@ -31,14 +24,6 @@ FILTERED_SUMMARY = """query FilteredSummary($slug: String!) {
     settingsSummary { projectCount scanEnabledCount }
   }
 }"""
-
-
-def registry_values(values: JsonValues) -> dict[str, SettingValue | None]:
-    """GraphQL-named JSON values as the factories take them (registry names, StoppingPoint members)."""
-    return {
-        SETTING_NAMES[field]: StoppingPoint(value) if isinstance(value, str) else value
-        for field, value in values.items()
-    }
 
 
 async def given_organization(
@@ -50,27 +35,14 @@ async def given_organization(
 ) -> Org:
     """An organization (with a settings row when `settings` or `locked` are given) and one project per
     entry of `projects`, each entry its overrides (GraphQL names)."""
-    org = await make_organization(
-        engine,
-        slug,
-        settings=None if settings is None else registry_values(settings),
-        locked=[SETTING_NAMES[field] for field in locked] if locked else None,
-    )
+    org = await make_org(engine, settings, locked or None, slug)
     for index, overrides in enumerate(projects):
         await make_project(engine, org, f"project-{index}", overrides=registry_values(overrides))
     return org
 
 
-async def organization_tree(
-    client: httpx.AsyncClient, token: str, org: Org, first: int = 1000
-) -> dict[str, Any]:
-    data = await execute(client, token, document("OrganizationTree"), {"slug": org.slug, "first": first})
-    tree: dict[str, Any] = data["organization"]
-    return tree
-
-
 async def summary(client: httpx.AsyncClient, token: str, org: Org, first: int = 1000) -> dict[str, Any]:
-    found: dict[str, Any] = (await organization_tree(client, token, org, first))["settingsSummary"]
+    found: dict[str, Any] = (await organization_tree(client, token, org.slug, first=first))["settingsSummary"]
     return found
 
 
@@ -171,44 +143,173 @@ async def test_summary_counts_projects_whatever_their_repositories_switch_off(
 
 # --- Each count, over the values in force -----------------------------------------------------------------
 
+# Each count of the summary, given the organization's settings and locks and each project's overrides.
+COUNTS = [
+    # projectsWithOverrides: projects storing any override, even one equal to what they inherit or ignored.
+    pytest.param("projectsWithOverrides", None, [], [{}, {}], 0, id="projectsWithOverrides-no-overrides"),
+    pytest.param(
+        "projectsWithOverrides",
+        None,
+        [],
+        [{"fixEnabled": True}, {}, {"scanEnabled": False, "stoppingPoint": "MERGE"}],
+        2,
+        id="projectsWithOverrides-one-and-two-overrides",
+    ),
+    pytest.param(
+        "projectsWithOverrides",
+        {"fixEnabled": True},
+        [],
+        [{"fixEnabled": True}, {}],
+        1,
+        id="projectsWithOverrides-override-equal-to-inherited",
+    ),
+    pytest.param(
+        "projectsWithOverrides",
+        {"fixEnabled": True},
+        ["fixEnabled"],
+        [{"fixEnabled": False}, {}],
+        1,
+        id="projectsWithOverrides-override-ignored-by-a-lock",
+    ),
+    # scanEnabledCount: projects scanning in force.
+    pytest.param("scanEnabledCount", None, [], [{}, {}, {}], 3, id="scanEnabledCount-system-default-on"),
+    pytest.param(
+        "scanEnabledCount",
+        None,
+        [],
+        [{"scanEnabled": False}, {}, {}],
+        2,
+        id="scanEnabledCount-project-switches-off",
+    ),
+    pytest.param(
+        "scanEnabledCount",
+        {"scanEnabled": False},
+        [],
+        [{}, {"scanEnabled": True}, {}],
+        1,
+        id="scanEnabledCount-organization-off-project-on",
+    ),
+    pytest.param(
+        "scanEnabledCount",
+        {"scanEnabled": False},
+        ["scanEnabled"],
+        [{}, {"scanEnabled": True}],
+        0,
+        id="scanEnabledCount-locked-off-ignores-on",
+    ),
+    pytest.param(
+        "scanEnabledCount",
+        {"scanEnabled": True},
+        ["scanEnabled"],
+        [{"scanEnabled": False}, {"scanEnabled": False}],
+        2,
+        id="scanEnabledCount-locked-on-ignores-off",
+    ),
+    pytest.param(
+        "scanEnabledCount",
+        None,
+        ["scanEnabled"],
+        [{"scanEnabled": False}],
+        1,
+        id="scanEnabledCount-locked-system-default-ignores-off",
+    ),
+    # fixEnabledCount: projects fixing in force.
+    pytest.param("fixEnabledCount", None, [], [{}, {}], 0, id="fixEnabledCount-system-default-off"),
+    pytest.param(
+        "fixEnabledCount", None, [], [{"fixEnabled": True}, {}], 1, id="fixEnabledCount-project-switches-on"
+    ),
+    pytest.param(
+        "fixEnabledCount",
+        {"fixEnabled": True},
+        [],
+        [{}, {"fixEnabled": False}, {}],
+        2,
+        id="fixEnabledCount-organization-on-project-off",
+    ),
+    pytest.param(
+        "fixEnabledCount",
+        {"fixEnabled": True},
+        ["fixEnabled"],
+        [{"fixEnabled": False}, {"fixEnabled": False}, {}],
+        3,
+        id="fixEnabledCount-locked-on-ignores-off",
+    ),
+    pytest.param(
+        "fixEnabledCount",
+        {"fixEnabled": False},
+        ["fixEnabled"],
+        [{"fixEnabled": True}, {"fixEnabled": True}],
+        0,
+        id="fixEnabledCount-locked-off-ignores-on",
+    ),
+    pytest.param(
+        "fixEnabledCount",
+        None,
+        ["fixEnabled"],
+        [{"fixEnabled": True}],
+        0,
+        id="fixEnabledCount-locked-system-default-ignores-on",
+    ),
+    # stoppingPointCounts: every stopping point in force, zeros included.
+    pytest.param(
+        "stoppingPointCounts",
+        None,
+        [],
+        [{}, {}],
+        only("PULL_REQUEST", 2),
+        id="stoppingPointCounts-system-default",
+    ),
+    pytest.param(
+        "stoppingPointCounts",
+        None,
+        [],
+        [{"stoppingPoint": "SUGGESTION"}, {"stoppingPoint": "MERGE"}, {}, {"stoppingPoint": "MERGE"}],
+        {"SUGGESTION": 1, "PULL_REQUEST": 1, "MERGE": 2},
+        id="stoppingPointCounts-project-overrides",
+    ),
+    pytest.param(
+        "stoppingPointCounts",
+        {"stoppingPoint": "MERGE"},
+        [],
+        [{}, {"stoppingPoint": "SUGGESTION"}],
+        {"SUGGESTION": 1, "PULL_REQUEST": 0, "MERGE": 1},
+        id="stoppingPointCounts-organization-value-and-override",
+    ),
+    pytest.param(
+        "stoppingPointCounts",
+        {"stoppingPoint": "MERGE"},
+        ["stoppingPoint"],
+        [{"stoppingPoint": "SUGGESTION"}, {"stoppingPoint": "PULL_REQUEST"}, {}],
+        only("MERGE", 3),
+        id="stoppingPointCounts-locked-ignores-overrides",
+    ),
+    pytest.param(
+        "stoppingPointCounts",
+        None,
+        ["stoppingPoint"],
+        [{"stoppingPoint": "MERGE"}],
+        only("PULL_REQUEST", 1),
+        id="stoppingPointCounts-locked-system-default",
+    ),
+]
 
-@pytest.mark.parametrize(
-    ("settings", "locked", "projects", "expected"),
-    [
-        pytest.param(None, [], [{}, {}], 0, id="no-overrides"),
-        pytest.param(
-            None,
-            [],
-            [{"fixEnabled": True}, {}, {"scanEnabled": False, "stoppingPoint": "MERGE"}],
-            2,
-            id="one-and-two-overrides",
-        ),
-        pytest.param(
-            {"fixEnabled": True}, [], [{"fixEnabled": True}, {}], 1, id="override-equal-to-inherited"
-        ),
-        pytest.param(
-            {"fixEnabled": True},
-            ["fixEnabled"],
-            [{"fixEnabled": False}, {}],
-            1,
-            id="override-ignored-by-a-lock",
-        ),
-    ],
-)
-async def test_projects_with_overrides_counts_projects_storing_any_override(
+
+@pytest.mark.parametrize(("count", "settings", "locked", "projects", "expected"), COUNTS)
+async def test_each_count_counts_the_projects_it_names(
     engine: AsyncEngine,
     client: httpx.AsyncClient,
+    count: str,
     settings: JsonValues | None,
     locked: list[str],
     projects: list[JsonValues],
-    expected: int,
+    expected: int | dict[str, int],
 ) -> None:
     org = await given_organization(engine, projects, settings, locked)
     token = await make_token(engine, org)
 
     found = await summary(client, token, org)
 
-    assert found["projectsWithOverrides"] == expected
+    assert (stopping_point_counts(found) if count == "stoppingPointCounts" else found[count]) == expected
 
 
 async def test_projects_with_overrides_agrees_with_the_projects_has_overrides(
@@ -222,144 +323,10 @@ async def test_projects_with_overrides_agrees_with_the_projects_has_overrides(
     )
     token = await make_token(engine, org)
 
-    tree = await organization_tree(client, token, org)
+    tree = await organization_tree(client, token, org.slug)
 
     with_overrides = [node["slug"] for node in tree["projects"]["nodes"] if node["hasOverrides"]]
     assert tree["settingsSummary"]["projectsWithOverrides"] == len(with_overrides) == 3
-
-
-@pytest.mark.parametrize(
-    ("settings", "locked", "projects", "expected"),
-    [
-        pytest.param(None, [], [{}, {}, {}], 3, id="system-default-on"),
-        pytest.param(None, [], [{"scanEnabled": False}, {}, {}], 2, id="project-switches-off"),
-        pytest.param(
-            {"scanEnabled": False}, [], [{}, {"scanEnabled": True}, {}], 1, id="organization-off-project-on"
-        ),
-        pytest.param(
-            {"scanEnabled": False},
-            ["scanEnabled"],
-            [{}, {"scanEnabled": True}],
-            0,
-            id="locked-off-ignores-on",
-        ),
-        pytest.param(
-            {"scanEnabled": True},
-            ["scanEnabled"],
-            [{"scanEnabled": False}, {"scanEnabled": False}],
-            2,
-            id="locked-on-ignores-off",
-        ),
-        pytest.param(
-            None, ["scanEnabled"], [{"scanEnabled": False}], 1, id="locked-system-default-ignores-off"
-        ),
-    ],
-)
-async def test_scan_enabled_count_counts_projects_scanning_in_force(
-    engine: AsyncEngine,
-    client: httpx.AsyncClient,
-    settings: JsonValues | None,
-    locked: list[str],
-    projects: list[JsonValues],
-    expected: int,
-) -> None:
-    org = await given_organization(engine, projects, settings, locked)
-    token = await make_token(engine, org)
-
-    found = await summary(client, token, org)
-
-    assert found["scanEnabledCount"] == expected
-
-
-@pytest.mark.parametrize(
-    ("settings", "locked", "projects", "expected"),
-    [
-        pytest.param(None, [], [{}, {}], 0, id="system-default-off"),
-        pytest.param(None, [], [{"fixEnabled": True}, {}], 1, id="project-switches-on"),
-        pytest.param(
-            {"fixEnabled": True}, [], [{}, {"fixEnabled": False}, {}], 2, id="organization-on-project-off"
-        ),
-        pytest.param(
-            {"fixEnabled": True},
-            ["fixEnabled"],
-            [{"fixEnabled": False}, {"fixEnabled": False}, {}],
-            3,
-            id="locked-on-ignores-off",
-        ),
-        pytest.param(
-            {"fixEnabled": False},
-            ["fixEnabled"],
-            [{"fixEnabled": True}, {"fixEnabled": True}],
-            0,
-            id="locked-off-ignores-on",
-        ),
-        pytest.param(None, ["fixEnabled"], [{"fixEnabled": True}], 0, id="locked-system-default-ignores-on"),
-    ],
-)
-async def test_fix_enabled_count_counts_projects_fixing_in_force(
-    engine: AsyncEngine,
-    client: httpx.AsyncClient,
-    settings: JsonValues | None,
-    locked: list[str],
-    projects: list[JsonValues],
-    expected: int,
-) -> None:
-    org = await given_organization(engine, projects, settings, locked)
-    token = await make_token(engine, org)
-
-    found = await summary(client, token, org)
-
-    assert found["fixEnabledCount"] == expected
-
-
-@pytest.mark.parametrize(
-    ("settings", "locked", "projects", "expected"),
-    [
-        pytest.param(None, [], [{}, {}], only("PULL_REQUEST", 2), id="system-default"),
-        pytest.param(
-            None,
-            [],
-            [{"stoppingPoint": "SUGGESTION"}, {"stoppingPoint": "MERGE"}, {}, {"stoppingPoint": "MERGE"}],
-            {"SUGGESTION": 1, "PULL_REQUEST": 1, "MERGE": 2},
-            id="project-overrides",
-        ),
-        pytest.param(
-            {"stoppingPoint": "MERGE"},
-            [],
-            [{}, {"stoppingPoint": "SUGGESTION"}],
-            {"SUGGESTION": 1, "PULL_REQUEST": 0, "MERGE": 1},
-            id="organization-value-and-override",
-        ),
-        pytest.param(
-            {"stoppingPoint": "MERGE"},
-            ["stoppingPoint"],
-            [{"stoppingPoint": "SUGGESTION"}, {"stoppingPoint": "PULL_REQUEST"}, {}],
-            only("MERGE", 3),
-            id="locked-ignores-overrides",
-        ),
-        pytest.param(
-            None,
-            ["stoppingPoint"],
-            [{"stoppingPoint": "MERGE"}],
-            only("PULL_REQUEST", 1),
-            id="locked-system-default",
-        ),
-    ],
-)
-async def test_stopping_point_counts_count_every_stopping_point_in_force_zeros_included(
-    engine: AsyncEngine,
-    client: httpx.AsyncClient,
-    settings: JsonValues | None,
-    locked: list[str],
-    projects: list[JsonValues],
-    expected: dict[str, int],
-) -> None:
-    org = await given_organization(engine, projects, settings, locked)
-    token = await make_token(engine, org)
-
-    found = await summary(client, token, org)
-
-    assert stopping_point_counts(found) == expected
 
 
 async def test_summary_counts_the_same_values_the_projects_report_in_force(
@@ -378,7 +345,7 @@ async def test_summary_counts_the_same_values_the_projects_report_in_force(
     )
     token = await make_token(engine, org)
 
-    tree = await organization_tree(client, token, org)
+    tree = await organization_tree(client, token, org.slug)
 
     in_force = [node["effectiveSettings"] for node in tree["projects"]["nodes"]]
     found = tree["settingsSummary"]

@@ -16,16 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.models.settings import StoppingPoint
 from tests.factories import Org, make_organization, make_project, make_projects, make_repository, make_token
 from tests.graphql import document, execute
+from tests.read_back import project_global_id
 
 # The queries each document was observed to need; a loader that stops batching makes them grow with the
 # data. Transaction control (SQLite's BEGIN, emitted once per connection) is not counted in these.
 MAX_TREE_QUERIES = 6
 MAX_PROJECT_SETTINGS_QUERIES = 4
 TRANSACTION_CONTROL = frozenset({"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"})
-
-PROJECT_ID = """query ProjectId($org: String!, $slug: String!) {
-  organization(slug: $org) { project(slug: $slug) { id } }
-}"""
 
 
 @contextmanager
@@ -87,8 +84,7 @@ async def project_settings_statements(
     client: httpx.AsyncClient, engine: AsyncEngine, org: Org, token: str, slug: str
 ) -> tuple[list[str], dict[str, Any]]:
     """The statements of one ProjectSettings request (after a warm-up request), and its project."""
-    global_id = (await execute(client, token, PROJECT_ID, {"org": org.slug, "slug": slug}))["organization"]
-    variables = {"id": global_id["project"]["id"]}
+    variables = {"id": await project_global_id(client, token, slug, org.slug)}
     await execute(client, token, document("ProjectSettings"), variables)
     with recorded_statements(engine) as statements:
         data = await execute(client, token, document("ProjectSettings"), variables)

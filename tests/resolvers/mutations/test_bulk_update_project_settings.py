@@ -13,47 +13,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.settings import StoppingPoint
 from aisettings.models.tables import Role
-from aisettings.resolvers.global_ids import encode_global_id
-from tests.factories import Org, make_organization, make_project, make_projects, make_token, stored_rows
-from tests.graphql import document, execute
+from tests.factories import (
+    Org,
+    make_organization,
+    make_project,
+    make_projects,
+    make_token,
+    stored_projects,
+    stored_rows,
+)
+from tests.graphql import document, error_fields_and_codes, mutation, organization_id, project_id
+from tests.read_back import audit_log, by_target
+from tests.resolvers.mutations.bad_project_ids import BAD_PROJECT_IDS, MakeBadProjectId
 from tests.resolvers.test_statement_count import recorded_statements
 
-BULK_UPDATE = document("BulkUpdateProjectSettings")
-AUDIT_LOG = document("AuditLog")
-
-
-def project_id(key: int) -> str:
-    return encode_global_id("Project", key)
-
-
-def organization_id(org: Org) -> str:
-    return encode_global_id("Organization", org.id)
-
-
-async def bulk_update(client: httpx.AsyncClient, token: str, **fields: Any) -> dict[str, Any]:
-    """The payload of one bulkUpdateProjectSettings call with these input fields."""
-    data = await execute(client, token, BULK_UPDATE, {"input": fields})
-    payload: dict[str, Any] = data["bulkUpdateProjectSettings"]
-    return payload
-
-
-def error_codes(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
-
-
-async def stored_projects(engine: AsyncEngine) -> dict[str, dict[str, Any]]:
-    """Each stored project row by slug."""
-    return {row["slug"]: row for row in (await stored_rows(engine))["project"]}
-
-
-async def audit_entries_of_batch(
-    client: httpx.AsyncClient, token: str, org: Org, batch_id: str
-) -> dict[str, Any]:
-    variables = {"slug": org.slug, "first": 500, "filter": {"batchId": batch_id}}
-    audit_log: dict[str, Any] = (await execute(client, token, AUDIT_LOG, variables))["organization"][
-        "auditLog"
-    ]
-    return audit_log
+bulk_update = mutation(document("BulkUpdateProjectSettings"), "bulkUpdateProjectSettings")
 
 
 async def given_projects_around_an_organization_that_fixes(
@@ -71,15 +45,26 @@ async def given_projects_around_an_organization_that_fixes(
     return org, token, {slug: project_id(key) for slug, key in ids.items()}
 
 
+async def fix_projects(client: httpx.AsyncClient, token: str, org: Org, **targets: Any) -> dict[str, Any]:
+    """The payload of a bulk update of `org` that sets fixEnabled true in the projects `targets` (project
+    ids, a filter) choose."""
+    return await bulk_update(
+        client, token, organizationId=organization_id(org), changes={"fixEnabled": True}, **targets
+    )
+
+
 async def fix_everywhere(
     client: httpx.AsyncClient, token: str, org: Org, ids: dict[str, str]
 ) -> dict[str, Any]:
-    return await bulk_update(
-        client,
-        token,
-        organizationId=organization_id(org),
-        projectIds=[ids["same"], ids["inherits"], ids["differs"]],
-        changes={"fixEnabled": True},
+    return await fix_projects(client, token, org, projectIds=[ids["same"], ids["inherits"], ids["differs"]])
+
+
+def every_project(by: str, keys: list[int]) -> dict[str, Any]:
+    """Targets that choose every project `keys` of an organization: by their ids or by a filter."""
+    return (
+        {"projectIds": [project_id(key) for key in keys]}
+        if by == "projectIds"
+        else {"filter": {"search": "p"}}
     )
 
 
@@ -90,13 +75,7 @@ async def test_bulk_update_by_project_ids_overrides_those_projects_only(
     keys = await make_projects(engine, org, 3)
     token = await make_token(engine, org)
 
-    payload = await bulk_update(
-        client,
-        token,
-        organizationId=organization_id(org),
-        projectIds=[project_id(keys[0]), project_id(keys[2])],
-        changes={"fixEnabled": True},
-    )
+    payload = await fix_projects(client, token, org, projectIds=[project_id(keys[0]), project_id(keys[2])])
 
     assert payload["userErrors"] == []
     projects = await stored_projects(engine)
@@ -155,11 +134,9 @@ async def test_bulk_update_needs_exactly_one_of_project_ids_and_filter(
     )
     before = await stored_rows(engine)
 
-    payload = await bulk_update(
-        client, token, organizationId=organization_id(org), changes={"fixEnabled": True}, **targets
-    )
+    payload = await fix_projects(client, token, org, **targets)
 
-    assert error_codes(payload) == [(["input"], "CONFLICTING_INPUT")]
+    assert error_fields_and_codes(payload) == [(["input"], "CONFLICTING_INPUT")]
     assert await stored_rows(engine) == before
 
 
@@ -170,106 +147,41 @@ async def test_bulk_update_of_1000_projects_updates_them_all(
     org = await make_organization(engine)
     keys = await make_projects(engine, org, 1000)
     token = await make_token(engine, org)
-    targets = (
-        {"projectIds": [project_id(key) for key in keys]}
-        if by == "projectIds"
-        else {"filter": {"search": "p"}}
-    )
 
-    payload = await bulk_update(
-        client, token, organizationId=organization_id(org), changes={"fixEnabled": True}, **targets
-    )
+    payload = await fix_projects(client, token, org, **every_project(by, keys))
 
     assert (payload["userErrors"], payload["affectedCount"]) == ([], 1000)
 
 
-async def test_bulk_update_of_1001_project_ids_is_too_many_and_writes_nothing(
-    engine: AsyncEngine, client: httpx.AsyncClient
+@pytest.mark.parametrize("by", ["projectIds", "filter"])
+async def test_bulk_update_of_1001_projects_is_too_many_and_writes_nothing(
+    engine: AsyncEngine, client: httpx.AsyncClient, by: str
 ) -> None:
     org = await make_organization(engine)
     keys = await make_projects(engine, org, 1001)
     token = await make_token(engine, org)
     before = await stored_rows(engine)
 
-    payload = await bulk_update(
-        client,
-        token,
-        organizationId=organization_id(org),
-        projectIds=[project_id(key) for key in keys],
-        changes={"fixEnabled": True},
-    )
+    payload = await fix_projects(client, token, org, **every_project(by, keys))
 
-    assert error_codes(payload) == [(["input", "projectIds"], "TOO_MANY_ITEMS")]
+    assert error_fields_and_codes(payload) == [(["input", by], "TOO_MANY_ITEMS")]
     assert await stored_rows(engine) == before
 
 
-async def test_bulk_update_by_a_filter_matching_1001_projects_is_too_many_and_writes_nothing(
-    engine: AsyncEngine, client: httpx.AsyncClient
-) -> None:
-    org = await make_organization(engine)
-    await make_projects(engine, org, 1001)
-    token = await make_token(engine, org)
-    before = await stored_rows(engine)
-
-    payload = await bulk_update(
-        client,
-        token,
-        organizationId=organization_id(org),
-        filter={"hasOverrides": False},
-        changes={"fixEnabled": True},
-    )
-
-    assert error_codes(payload) == [(["input", "filter"], "TOO_MANY_ITEMS")]
-    assert await stored_rows(engine) == before
-
-
-async def _unknown_project(engine: AsyncEngine, org: Org, keys: list[int]) -> str:
-    return project_id(max(keys) + 1000)
-
-
-async def _malformed_id(engine: AsyncEngine, org: Org, keys: list[int]) -> str:
-    return "not-a-global-id"
-
-
-async def _another_organizations_project(engine: AsyncEngine, org: Org, keys: list[int]) -> str:
-    other = await make_organization(engine, "other")
-    return project_id(await make_project(engine, other, "secret"))
-
-
-async def _id_of_another_type(engine: AsyncEngine, org: Org, keys: list[int]) -> str:
-    return organization_id(org)
-
-
-BAD_ITEMS = {
-    "unknown": _unknown_project,
-    "malformed": _malformed_id,
-    "of-another-organization": _another_organizations_project,
-    "of-another-type": _id_of_another_type,
-}
-
-
-@pytest.mark.parametrize("bad_item", BAD_ITEMS.values(), ids=BAD_ITEMS.keys())
+@pytest.mark.parametrize("make_bad_id", BAD_PROJECT_IDS.values(), ids=BAD_PROJECT_IDS.keys())
 async def test_one_bad_project_id_is_not_found_at_its_index_and_nothing_is_written(
-    engine: AsyncEngine,
-    client: httpx.AsyncClient,
-    bad_item: Callable[[AsyncEngine, Org, list[int]], Any],
+    engine: AsyncEngine, client: httpx.AsyncClient, make_bad_id: MakeBadProjectId
 ) -> None:
     org = await make_organization(engine)
     keys = await make_projects(engine, org, 5)
     token = await make_token(engine, org)
     project_ids = [project_id(key) for key in keys]
-    project_ids[3] = await bad_item(engine, org, keys)
+    project_ids[3] = await make_bad_id(engine, org)
     before = await stored_rows(engine)
 
-    payload = await bulk_update(
-        client,
-        token,
-        organizationId=organization_id(org),
-        projectIds=project_ids,
-        changes={"fixEnabled": True},
-    )
+    payload = await fix_projects(client, token, org, projectIds=project_ids)
 
-    assert error_codes(payload) == [(["input", "projectIds", "3"], "NOT_FOUND")]
+    assert error_fields_and_codes(payload) == [(["input", "projectIds", "3"], "NOT_FOUND")]
     assert await stored_rows(engine) == before
 
 
@@ -290,7 +202,7 @@ async def test_setting_a_locked_setting_is_locked_and_nothing_is_written(
         changes={"fixEnabled": False, "scanEnabled": False},
     )
 
-    assert error_codes(payload) == [(["input", "changes", "fixEnabled"], "LOCKED")]
+    assert error_fields_and_codes(payload) == [(["input", "changes", "fixEnabled"], "LOCKED")]
     assert await stored_rows(engine) == before
 
 
@@ -321,13 +233,7 @@ async def test_member_may_not_bulk_update_and_nothing_is_written(
     token = await make_token(engine, org, "bob", Role.MEMBER)
     before = await stored_rows(engine)
 
-    payload = await bulk_update(
-        client,
-        token,
-        organizationId=organization_id(org),
-        projectIds=[project_id(key) for key in keys],
-        changes={"fixEnabled": True},
-    )
+    payload = await fix_projects(client, token, org, **every_project("projectIds", keys))
 
     # Which path a refusal names is test_permissions.py's concern; here: refused, nothing written.
     assert [error["code"] for error in payload["userErrors"]] == ["FORBIDDEN"]
@@ -342,13 +248,7 @@ async def test_admin_and_owner_may_bulk_update(
     keys = await make_projects(engine, org, 3)
     token = await make_token(engine, org, "carol", role)
 
-    payload = await bulk_update(
-        client,
-        token,
-        organizationId=organization_id(org),
-        projectIds=[project_id(key) for key in keys],
-        changes={"fixEnabled": True},
-    )
+    payload = await fix_projects(client, token, org, **every_project("projectIds", keys))
 
     assert (payload["userErrors"], payload["affectedCount"]) == ([], 3)
 
@@ -362,15 +262,9 @@ async def test_another_organizations_owner_finds_no_organization_and_nothing_is_
     token = await make_token(engine, other, "mallory", Role.OWNER)
     before = await stored_rows(engine)
 
-    payload = await bulk_update(
-        client,
-        token,
-        organizationId=organization_id(org),
-        projectIds=[project_id(key) for key in keys],
-        changes={"fixEnabled": True},
-    )
+    payload = await fix_projects(client, token, org, **every_project("projectIds", keys))
 
-    assert error_codes(payload) == [(["input", "organizationId"], "NOT_FOUND")]
+    assert error_fields_and_codes(payload) == [(["input", "organizationId"], "NOT_FOUND")]
     assert await stored_rows(engine) == before
 
 
@@ -468,10 +362,10 @@ async def test_every_audit_entry_of_a_bulk_update_carries_its_one_batch_id(
 
     payload = await fix_everywhere(client, token, org, ids)
 
-    audit_log = await audit_entries_of_batch(client, token, org, payload["batchId"])
-    assert audit_log["totalCount"] == payload["affectedCount"] == 2
-    assert {entry["batchId"] for entry in audit_log["nodes"]} == {payload["batchId"]}
-    assert {entry["targetId"] for entry in audit_log["nodes"]} == {ids["inherits"], ids["differs"]}
+    batch = await audit_log(client, token, first=500, filter={"batchId": payload["batchId"]})
+    assert batch["totalCount"] == payload["affectedCount"] == 2
+    assert {entry["batchId"] for entry in batch["nodes"]} == {payload["batchId"]}
+    assert {entry["targetId"] for entry in batch["nodes"]} == {ids["inherits"], ids["differs"]}
 
 
 async def test_audit_entries_record_who_changed_which_raw_value_of_each_project(
@@ -481,21 +375,17 @@ async def test_audit_entries_record_who_changed_which_raw_value_of_each_project(
 
     payload = await fix_everywhere(client, token, org, ids)
 
-    audit_log = await audit_entries_of_batch(client, token, org, payload["batchId"])
-    entries = {
-        entry["targetId"]: (entry["actor"], entry["action"], entry["targetType"], entry["changes"])
-        for entry in audit_log["nodes"]
-    }
-    assert entries == {
+    batch = await audit_log(client, token, first=500, filter={"batchId": payload["batchId"]})
+    assert by_target(batch["nodes"]) == {
         ids["inherits"]: (
-            "alice",
             "PROJECT_SETTINGS_UPDATED",
+            "alice",
             "PROJECT",
             [{"field": "fixEnabled", "before": None, "after": True}],
         ),
         ids["differs"]: (
-            "alice",
             "PROJECT_SETTINGS_UPDATED",
+            "alice",
             "PROJECT",
             [{"field": "fixEnabled", "before": False, "after": True}],
         ),
@@ -510,17 +400,11 @@ async def test_a_project_id_given_twice_is_updated_once(
     token = await make_token(engine, org)
     first, second = project_id(keys[0]), project_id(keys[1])
 
-    payload = await bulk_update(
-        client,
-        token,
-        organizationId=organization_id(org),
-        projectIds=[first, first, second, first],
-        changes={"fixEnabled": True},
-    )
+    payload = await fix_projects(client, token, org, projectIds=[first, first, second, first])
 
-    audit_log = await audit_entries_of_batch(client, token, org, payload["batchId"])
+    batch = await audit_log(client, token, first=500, filter={"batchId": payload["batchId"]})
     projects = await stored_projects(engine)
-    assert (payload["affectedCount"], len(payload["diffs"]), audit_log["totalCount"]) == (2, 2, 2)
+    assert (payload["affectedCount"], len(payload["diffs"]), batch["totalCount"]) == (2, 2, 2)
     assert [row["version"] for row in projects.values()] == [2, 2]
 
 
@@ -607,13 +491,10 @@ async def bulk_update_statements(
 ) -> list[str]:
     """The statements of one bulk update of the projects `keys`, every project of `org` (after a warm-up
     request, which also records the token's use)."""
-    targets: dict[str, Any] = (
-        {"projectIds": [project_id(key) for key in keys]} if by == "projectIds" else {"filter": {}}
-    )
-    fields = {"organizationId": organization_id(org), "changes": {"fixEnabled": True}, **targets}
-    await bulk_update(client, token, dryRun=True, **fields)
+    targets = every_project(by, keys)
+    await fix_projects(client, token, org, dryRun=True, **targets)
     with recorded_statements(engine) as statements:
-        payload = await bulk_update(client, token, **fields)
+        payload = await fix_projects(client, token, org, **targets)
     assert payload["affectedCount"] == len(keys), payload["userErrors"]
     return statements
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import make_organization, make_project, make_projects, make_token, stored_rows
-from tests.graphql import document, execute
+from tests.graphql import document, error_fields_and_codes, mutation, organization_id, project_id
 
-UPDATE_PROJECT = document("UpdateProjectSettings")
-BULK_UPDATE = document("BulkUpdateProjectSettings")
+update_project_settings = mutation(document("UpdateProjectSettings"), "updateProjectSettings")
+bulk_update_project_settings = mutation(document("BulkUpdateProjectSettings"), "bulkUpdateProjectSettings")
 
 # Twenty different sets of changes, each of which changes a project that overrides nothing.
 DIFFERENT_CHANGES = [
@@ -34,29 +32,17 @@ async def test_of_twenty_concurrent_updates_of_one_version_exactly_one_lands(
     key = await make_project(engine, org, "web")
     token = await make_token(engine, org)
 
-    payloads = await asyncio.gather(
+    results = await asyncio.gather(
         *(
-            execute(
-                client,
-                token,
-                UPDATE_PROJECT,
-                {
-                    "input": {
-                        "projectId": encode_global_id("Project", key),
-                        "changes": changes,
-                        "expectedVersion": 1,
-                    }
-                },
+            update_project_settings(
+                client, token, projectId=project_id(key), changes=changes, expectedVersion=1
             )
             for changes in DIFFERENT_CHANGES
         )
     )
 
-    results = [payload["updateProjectSettings"] for payload in payloads]
     landed = [result for result in results if not result["userErrors"]]
-    refused = [
-        [(e["field"], e["code"]) for e in result["userErrors"]] for result in results if result["userErrors"]
-    ]
+    refused = [error_fields_and_codes(result) for result in results if result["userErrors"]]
     assert len(landed) == 1
     assert refused == [[(["input", "expectedVersion"], "STALE_VERSION")]] * 19
     rows = await stored_rows(engine)
@@ -73,25 +59,19 @@ async def test_concurrent_bulk_updates_of_disjoint_projects_all_land(
     token = await make_token(engine, org)
     batches = [keys[start : start + 50] for start in range(0, 250, 50)]
 
-    payloads = await asyncio.gather(
+    results = await asyncio.gather(
         *(
-            execute(
+            bulk_update_project_settings(
                 client,
                 token,
-                BULK_UPDATE,
-                {
-                    "input": {
-                        "organizationId": encode_global_id("Organization", org.id),
-                        "projectIds": [encode_global_id("Project", key) for key in batch],
-                        "changes": {"fixEnabled": True},
-                    }
-                },
+                organizationId=organization_id(org),
+                projectIds=[project_id(key) for key in batch],
+                changes={"fixEnabled": True},
             )
             for batch in batches
         )
     )
 
-    results: list[dict[str, Any]] = [payload["bulkUpdateProjectSettings"] for payload in payloads]
     assert [(result["userErrors"], result["affectedCount"]) for result in results] == [([], 50)] * 5
     rows = await stored_rows(engine)
     assert {(row["fix_enabled_override"], row["version"]) for row in rows["project"]} == {(True, 2)}

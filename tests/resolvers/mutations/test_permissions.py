@@ -15,9 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.models.tables import MAX_PRIMARY_KEY, Role
 from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import make_organization, make_project, make_repository, make_token, stored_rows
-from tests.graphql import document, execute
-
-AUDIT_LOG = document("AuditLog")
+from tests.graphql import execute
+from tests.read_back import audit_log
 
 CLIENT_MUTATION_ID = "request-42"
 
@@ -221,7 +220,7 @@ async def test_role_with_the_scope_runs_the_mutation(
     payload = await run(client, given.token, MUTATIONS[name], given.targets)
 
     assert payload["userErrors"] == []
-    entries = (await execute(client, given.token, AUDIT_LOG, {"slug": "acme"}))["organization"]["auditLog"]
+    entries = await audit_log(client, given.token)
     assert entries["totalCount"] >= 1
     assert {entry["actor"] for entry in entries["nodes"]} == {given.login}
 

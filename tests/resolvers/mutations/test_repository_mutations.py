@@ -15,24 +15,23 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.models.tables import MAX_PRIMARY_KEY, Role
 from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import Org, make_organization, make_project, make_repository, make_token, stored_rows
-from tests.graphql import document, execute
+from tests.graphql import document, error_fields_and_codes, execute, mutation, project_id, repository_id
+from tests.read_back import audit_log_nodes
 
 REPOSITORIES = document("Repositories")
-AUDIT_LOG = document("AuditLog")
-
-PAYLOAD_FIELDS = {
-    "AddRepository": "addRepository",
-    "UpdateRepository": "updateRepository",
-    "RemoveRepository": "removeRepository",
-    "BulkUpdateRepositories": "bulkUpdateRepositories",
-}
-
+_add_repository = mutation(REPOSITORIES, "addRepository", "AddRepository")
+_update_repository = mutation(REPOSITORIES, "updateRepository", "UpdateRepository")
+_remove_repository = mutation(REPOSITORIES, "removeRepository", "RemoveRepository")
+_bulk_update_repositories = mutation(REPOSITORIES, "bulkUpdateRepositories", "BulkUpdateRepositories")
 # The client's document does not ask for batchId.
-BULK_UPDATE_BATCH = """
+bulk_update_repositories_for_its_batch = mutation(
+    """
 mutation BulkUpdateRepositoriesBatch($input: BulkUpdateRepositoriesInput!) {
   bulkUpdateRepositories(input: $input) { batchId userErrors { field code message } }
 }
-"""
+""",
+    "bulkUpdateRepositories",
+)
 
 NODE = "query Node($id: ID!) { node(id: $id) { __typename id } }"
 
@@ -51,11 +50,7 @@ class Acme:
 
     @property
     def project_id(self) -> str:
-        return encode_global_id("Project", self.project)
-
-
-def repository_id(key: int) -> str:
-    return encode_global_id("Repository", key)
+        return project_id(self.project)
 
 
 async def given_acme(engine: AsyncEngine, org_settings: dict[str, Any] | None = None) -> Acme:
@@ -64,25 +59,30 @@ async def given_acme(engine: AsyncEngine, org_settings: dict[str, Any] | None = 
     return Acme(org, project_key, await make_token(engine, org, "alice", Role.OWNER))
 
 
-async def send(client: httpx.AsyncClient, token: str, operation: str, **input: Any) -> dict[str, Any]:
-    """The payload of `operation` of the Repositories document with `input`."""
-    data = await execute(client, token, REPOSITORIES, {"input": input}, operation)
-    payload: dict[str, Any] = data[PAYLOAD_FIELDS[operation]]
-    return payload
+async def add_repository(client: httpx.AsyncClient, acme: Acme, **input: Any) -> dict[str, Any]:
+    """The payload of addRepository, by acme's owner, of GITHUB acme/web to acme's project `web`, unless
+    `input` says otherwise."""
+    defaults = {"projectId": acme.project_id, "provider": "GITHUB", "name": "acme/web"}
+    return await _add_repository(client, acme.token, **{**defaults, **input})
 
 
-async def audit_log_nodes(client: httpx.AsyncClient, token: str) -> list[dict[str, Any]]:
-    """acme's audit entries, newest first."""
-    nodes: list[dict[str, Any]] = (await execute(client, token, AUDIT_LOG, {"slug": "acme"}))["organization"][
-        "auditLog"
-    ]["nodes"]
-    return nodes
+async def update_repository(client: httpx.AsyncClient, acme: Acme, key: int, **input: Any) -> dict[str, Any]:
+    """The payload of updateRepository, by acme's owner, of the repository `key`, unless `input` names
+    another."""
+    return await _update_repository(client, acme.token, **{"repositoryId": repository_id(key), **input})
 
 
-def error_fields_and_codes(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    """The payload's user errors as (field, code); each must also explain itself in a message."""
-    assert all(error["message"] for error in payload["userErrors"]), payload["userErrors"]
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
+async def remove_repository(client: httpx.AsyncClient, acme: Acme, key: int) -> dict[str, Any]:
+    """The payload of removeRepository, by acme's owner, of the repository `key`."""
+    return await _remove_repository(client, acme.token, repositoryId=repository_id(key))
+
+
+async def bulk_update_repositories(
+    client: httpx.AsyncClient, acme: Acme, repository_ids: list[str], **input: Any
+) -> dict[str, Any]:
+    """The payload of bulkUpdateRepositories, by acme's owner, of `repository_ids`, unless `input` names
+    others."""
+    return await _bulk_update_repositories(client, acme.token, **{"repositoryIds": repository_ids, **input})
 
 
 def parse_time(value: str) -> dt.datetime:
@@ -97,9 +97,7 @@ async def test_added_repository_is_ai_enabled_with_no_branch_patterns_by_default
 ) -> None:
     acme = await given_acme(engine)
 
-    payload = await send(
-        client, acme.token, "AddRepository", projectId=acme.project_id, provider="GITHUB", name="acme/web"
-    )
+    payload = await add_repository(client, acme)
 
     assert payload["userErrors"] == []
     added = payload["repository"]
@@ -131,15 +129,7 @@ async def test_added_repository_has_the_status_of_its_switch_and_settings(
 ) -> None:
     acme = await given_acme(engine, org_settings)
 
-    payload = await send(
-        client,
-        acme.token,
-        "AddRepository",
-        projectId=acme.project_id,
-        provider="GITHUB",
-        name="acme/web",
-        aiEnabled=ai_enabled,
-    )
+    payload = await add_repository(client, acme, aiEnabled=ai_enabled)
 
     assert payload["repository"]["status"] == status
 
@@ -157,9 +147,7 @@ async def test_added_repository_has_the_url_of_its_provider(
 ) -> None:
     acme = await given_acme(engine)
 
-    payload = await send(
-        client, acme.token, "AddRepository", projectId=acme.project_id, provider=provider, name=name
-    )
+    payload = await add_repository(client, acme, provider=provider, name=name)
 
     assert payload["repository"]["url"] == url
 
@@ -170,9 +158,7 @@ async def test_added_repository_was_last_configured_at_the_time_of_the_call(
     acme = await given_acme(engine)
     started = dt.datetime.now(dt.UTC)
 
-    payload = await send(
-        client, acme.token, "AddRepository", projectId=acme.project_id, provider="GITHUB", name="acme/web"
-    )
+    payload = await add_repository(client, acme)
 
     assert started <= parse_time(payload["repository"]["lastConfiguredAt"]) <= dt.datetime.now(dt.UTC)
 
@@ -181,15 +167,7 @@ async def test_added_repository_is_stored_with_its_branch_patterns(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
     acme = await given_acme(engine)
-    payload = await send(
-        client,
-        acme.token,
-        "AddRepository",
-        projectId=acme.project_id,
-        provider="GITHUB",
-        name="acme/web",
-        branchPatterns=["main", "release/*"],
-    )
+    payload = await add_repository(client, acme, branchPatterns=["main", "release/*"])
 
     state = await stored_rows(engine)
 
@@ -204,16 +182,7 @@ async def test_adding_a_repository_records_its_values_in_one_audit_entry(
 ) -> None:
     acme = await given_acme(engine)
 
-    payload = await send(
-        client,
-        acme.token,
-        "AddRepository",
-        projectId=acme.project_id,
-        provider="GITLAB",
-        name="acme/web",
-        aiEnabled=False,
-        branchPatterns=["main"],
-    )
+    payload = await add_repository(client, acme, provider="GITLAB", aiEnabled=False, branchPatterns=["main"])
 
     (entry,) = await audit_log_nodes(client, acme.token)
     assert (entry["action"], entry["actor"], entry["targetType"], entry["targetId"]) == (
@@ -238,9 +207,7 @@ async def test_gitlab_accepts_nested_groups(
 ) -> None:
     acme = await given_acme(engine)
 
-    payload = await send(
-        client, acme.token, "AddRepository", projectId=acme.project_id, provider="GITLAB", name=name
-    )
+    payload = await add_repository(client, acme, provider="GITLAB", name=name)
 
     assert payload["userErrors"] == []
     assert payload["repository"]["name"] == name
@@ -270,9 +237,7 @@ async def test_name_invalid_for_its_provider_is_an_invalid_value(
 ) -> None:
     acme = await given_acme(engine)
 
-    payload = await send(
-        client, acme.token, "AddRepository", projectId=acme.project_id, provider=provider, name=name
-    )
+    payload = await add_repository(client, acme, provider=provider, name=name)
 
     assert error_fields_and_codes(payload) == [(["input", "name"], "INVALID_VALUE")]
     assert payload["repository"] is None
@@ -281,9 +246,7 @@ async def test_name_invalid_for_its_provider_is_an_invalid_value(
 async def test_invalid_name_message_quotes_the_name(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
     acme = await given_acme(engine)
 
-    payload = await send(
-        client, acme.token, "AddRepository", projectId=acme.project_id, provider="GITHUB", name="a/b/c"
-    )
+    payload = await add_repository(client, acme, name="a/b/c")
 
     assert "'a/b/c'" in payload["userErrors"][0]["message"]
 
@@ -294,9 +257,7 @@ async def test_same_provider_and_name_twice_in_a_project_is_a_duplicate(
     acme = await given_acme(engine)
     await make_repository(engine, acme.project, "acme/web")
 
-    payload = await send(
-        client, acme.token, "AddRepository", projectId=acme.project_id, provider="GITHUB", name="acme/web"
-    )
+    payload = await add_repository(client, acme)
 
     assert error_fields_and_codes(payload) == [(["input", "name"], "DUPLICATE")]
     assert payload["repository"] is None
@@ -321,9 +282,7 @@ async def test_same_name_elsewhere_is_no_duplicate(
         provider=existing_provider,
     )
 
-    payload = await send(
-        client, acme.token, "AddRepository", projectId=acme.project_id, provider="GITHUB", name="acme/web"
-    )
+    payload = await add_repository(client, acme)
 
     assert payload["userErrors"] == []
     assert payload["repository"]["name"] == "acme/web"
@@ -354,15 +313,7 @@ async def test_invalid_branch_pattern_is_named_by_its_index(
 ) -> None:
     acme = await given_acme(engine)
 
-    payload = await send(
-        client,
-        acme.token,
-        "AddRepository",
-        projectId=acme.project_id,
-        provider="GITHUB",
-        name="acme/web",
-        branchPatterns=["main", pattern, "release/*"],
-    )
+    payload = await add_repository(client, acme, branchPatterns=["main", pattern, "release/*"])
 
     assert error_fields_and_codes(payload) == [(["input", "branchPatterns", "1"], "INVALID_BRANCH_PATTERN")]
 
@@ -372,15 +323,7 @@ async def test_every_invalid_branch_pattern_is_reported(
 ) -> None:
     acme = await given_acme(engine)
 
-    payload = await send(
-        client,
-        acme.token,
-        "AddRepository",
-        projectId=acme.project_id,
-        provider="GITHUB",
-        name="acme/web",
-        branchPatterns=["a..b", "main", "", "release/*"],
-    )
+    payload = await add_repository(client, acme, branchPatterns=["a..b", "main", "", "release/*"])
 
     assert error_fields_and_codes(payload) == [
         (["input", "branchPatterns", "0"], "INVALID_BRANCH_PATTERN"),
@@ -392,57 +335,39 @@ async def test_globs_are_valid_branch_patterns(engine: AsyncEngine, client: http
     acme = await given_acme(engine)
     patterns = ["main", "release/*", "feature/**", "hotfix-?", "v[0-9]*", "[!x]y"]
 
-    payload = await send(
-        client,
-        acme.token,
-        "AddRepository",
-        projectId=acme.project_id,
-        provider="GITHUB",
-        name="acme/web",
-        branchPatterns=patterns,
-    )
+    payload = await add_repository(client, acme, branchPatterns=patterns)
 
     assert payload["userErrors"] == []
     assert payload["repository"]["branchPatterns"] == patterns
 
 
 @pytest.mark.parametrize(
-    ("count", "errors"), [(50, []), (51, [(["input", "branchPatterns"], "INVALID_BRANCH_PATTERN")])]
+    ("count", "errors"), [(50, []), (51, [(["input", "branchPatterns", "50"], "INVALID_BRANCH_PATTERN")])]
 )
 async def test_at_most_fifty_branch_patterns_are_allowed(
     engine: AsyncEngine, client: httpx.AsyncClient, count: int, errors: list[tuple[list[str], str]]
 ) -> None:
     acme = await given_acme(engine)
 
-    payload = await send(
-        client,
-        acme.token,
-        "AddRepository",
-        projectId=acme.project_id,
-        provider="GITHUB",
-        name="acme/web",
-        branchPatterns=[f"release/{n}" for n in range(count)],
-    )
+    payload = await add_repository(client, acme, branchPatterns=[f"release/{n}" for n in range(count)])
 
     assert error_fields_and_codes(payload) == errors
 
 
 @pytest.mark.parametrize(
-    "project_id",
+    "bad_id",
     [
-        pytest.param(encode_global_id("Project", NONEXISTENT_KEY), id="nonexistent"),
+        pytest.param(project_id(NONEXISTENT_KEY), id="nonexistent"),
         pytest.param("not-an-id", id="malformed"),
         pytest.param(encode_global_id("Organization", 1), id="of-another-type"),
     ],
 )
 async def test_adding_to_an_unknown_project_is_not_found(
-    engine: AsyncEngine, client: httpx.AsyncClient, project_id: str
+    engine: AsyncEngine, client: httpx.AsyncClient, bad_id: str
 ) -> None:
     acme = await given_acme(engine)
 
-    payload = await send(
-        client, acme.token, "AddRepository", projectId=project_id, provider="GITHUB", name="acme/web"
-    )
+    payload = await add_repository(client, acme, projectId=bad_id)
 
     assert error_fields_and_codes(payload) == [(["input", "projectId"], "NOT_FOUND")]
 
@@ -452,11 +377,9 @@ async def test_adding_to_a_project_of_another_organization_is_not_found(
 ) -> None:
     acme = await given_acme(engine)
     other = await make_organization(engine, "other")
-    foreign_project = encode_global_id("Project", await make_project(engine, other, "web"))
+    foreign_project = project_id(await make_project(engine, other, "web"))
 
-    payload = await send(
-        client, acme.token, "AddRepository", projectId=foreign_project, provider="GITHUB", name="acme/web"
-    )
+    payload = await add_repository(client, acme, projectId=foreign_project)
 
     assert error_fields_and_codes(payload) == [(["input", "projectId"], "NOT_FOUND")]
 
@@ -473,7 +396,7 @@ REFUSED_ADDITIONS = [
         id="too-many-patterns",
     ),
     pytest.param(
-        {"provider": "GITHUB", "name": "acme/api", "projectId": encode_global_id("Project", NONEXISTENT_KEY)},
+        {"provider": "GITHUB", "name": "acme/api", "projectId": project_id(NONEXISTENT_KEY)},
         id="unknown-project",
     ),
 ]
@@ -487,7 +410,7 @@ async def test_refused_addition_writes_nothing(
     await make_repository(engine, acme.project, "acme/web")
     before = await stored_rows(engine)
 
-    payload = await send(client, acme.token, "AddRepository", **{"projectId": acme.project_id, **input})
+    payload = await add_repository(client, acme, **input)
 
     assert payload["userErrors"]
     assert await stored_rows(engine) == before
@@ -502,9 +425,7 @@ async def test_switching_ai_off_disables_the_repository_and_its_scans_and_fixes(
     acme = await given_acme(engine, {"fix_enabled": True})
     key = await make_repository(engine, acme.project, "acme/web")
 
-    payload = await send(
-        client, acme.token, "UpdateRepository", repositoryId=repository_id(key), aiEnabled=False
-    )
+    payload = await update_repository(client, acme, key, aiEnabled=False)
 
     assert payload["userErrors"] == []
     updated = payload["repository"]
@@ -533,9 +454,7 @@ async def test_switching_ai_back_on_makes_the_repository_active(
     acme = await given_acme(engine)
     key = await make_repository(engine, acme.project, "acme/web", ai_enabled=False)
 
-    payload = await send(
-        client, acme.token, "UpdateRepository", repositoryId=repository_id(key), aiEnabled=True
-    )
+    payload = await update_repository(client, acme, key, aiEnabled=True)
 
     assert (
         payload["repository"]["status"],
@@ -554,9 +473,7 @@ async def test_branch_patterns_replace_the_current_ones_and_leave_ai_as_it_is(
         engine, acme.project, "acme/web", ai_enabled=False, branch_patterns=["main", "dev"]
     )
 
-    payload = await send(
-        client, acme.token, "UpdateRepository", repositoryId=repository_id(key), branchPatterns=["release/*"]
-    )
+    payload = await update_repository(client, acme, key, branchPatterns=["release/*"])
 
     assert (payload["repository"]["branchPatterns"], payload["repository"]["aiEnabled"]) == (
         ["release/*"],
@@ -569,14 +486,7 @@ async def test_updated_repository_reads_back_as_written(
 ) -> None:
     acme = await given_acme(engine)
     key = await make_repository(engine, acme.project, "acme/web", branch_patterns=["main"])
-    await send(
-        client,
-        acme.token,
-        "UpdateRepository",
-        repositoryId=repository_id(key),
-        aiEnabled=False,
-        branchPatterns=[],
-    )
+    await update_repository(client, acme, key, aiEnabled=False, branchPatterns=[])
 
     state = await stored_rows(engine)
 
@@ -590,9 +500,7 @@ async def test_a_change_moves_last_configured_at_to_the_time_of_the_call(
     key = await make_repository(engine, acme.project, "acme/web")
     started = dt.datetime.now(dt.UTC)
 
-    payload = await send(
-        client, acme.token, "UpdateRepository", repositoryId=repository_id(key), aiEnabled=False
-    )
+    payload = await update_repository(client, acme, key, aiEnabled=False)
 
     assert started <= parse_time(payload["repository"]["lastConfiguredAt"]) <= dt.datetime.now(dt.UTC)
 
@@ -603,14 +511,7 @@ async def test_a_change_is_recorded_with_the_before_and_after_of_changed_fields_
     acme = await given_acme(engine)
     key = await make_repository(engine, acme.project, "acme/web", branch_patterns=["main"])
 
-    await send(
-        client,
-        acme.token,
-        "UpdateRepository",
-        repositoryId=repository_id(key),
-        aiEnabled=False,
-        branchPatterns=["main"],
-    )
+    await update_repository(client, acme, key, aiEnabled=False, branchPatterns=["main"])
 
     (entry,) = await audit_log_nodes(client, acme.token)
     assert (entry["action"], entry["actor"], entry["targetType"], entry["targetId"], entry["changes"]) == (
@@ -636,30 +537,34 @@ async def test_an_update_that_changes_nothing_writes_nothing(
     key = await make_repository(engine, acme.project, "acme/web", branch_patterns=["main"])
     before = await stored_rows(engine)
 
-    payload = await send(client, acme.token, "UpdateRepository", repositoryId=repository_id(key), **input)
+    payload = await update_repository(client, acme, key, **input)
 
     assert payload["userErrors"] == []
     assert await stored_rows(engine) == before
 
 
-# Each refused updateRepository of acme's repository acme/web: (input beyond its id, error).
-REFUSED_UPDATES = [
+# Values that updateRepository and bulkUpdateRepositories refuse alike: (input beyond the ids, error).
+REFUSED_VALUES = [
     pytest.param({"aiEnabled": None}, (["input", "aiEnabled"], "INVALID_VALUE"), id="null-ai-enabled"),
     pytest.param(
         {"branchPatterns": None}, (["input", "branchPatterns"], "INVALID_VALUE"), id="null-patterns"
     ),
+    pytest.param(
+        {"branchPatterns": [f"r{n}" for n in range(51)]},
+        (["input", "branchPatterns", "50"], "INVALID_BRANCH_PATTERN"),
+        id="too-many-patterns",
+    ),
+]
+# Each refused updateRepository of acme's repository acme/web: (input beyond its id, error).
+REFUSED_UPDATES = [
+    *REFUSED_VALUES,
     pytest.param(
         {"aiEnabled": False, "branchPatterns": ["main", "dev", "a b"]},
         (["input", "branchPatterns", "2"], "INVALID_BRANCH_PATTERN"),
         id="invalid-pattern",
     ),
     pytest.param(
-        {"branchPatterns": [f"r{n}" for n in range(51)]},
-        (["input", "branchPatterns"], "INVALID_BRANCH_PATTERN"),
-        id="too-many-patterns",
-    ),
-    pytest.param(
-        {"aiEnabled": False, "repositoryId": encode_global_id("Repository", NONEXISTENT_KEY)},
+        {"aiEnabled": False, "repositoryId": repository_id(NONEXISTENT_KEY)},
         (["input", "repositoryId"], "NOT_FOUND"),
         id="unknown-repository",
     ),
@@ -678,9 +583,7 @@ async def test_refused_update_answers_its_error(
     acme = await given_acme(engine)
     key = await make_repository(engine, acme.project, "acme/web")
 
-    payload = await send(
-        client, acme.token, "UpdateRepository", **{"repositoryId": repository_id(key), **input}
-    )
+    payload = await update_repository(client, acme, key, **input)
 
     assert error_fields_and_codes(payload) == [error]
     assert payload["repository"] is None
@@ -694,7 +597,7 @@ async def test_refused_update_writes_nothing(
     key = await make_repository(engine, acme.project, "acme/web")
     before = await stored_rows(engine)
 
-    await send(client, acme.token, "UpdateRepository", **{"repositoryId": repository_id(key), **input})
+    await update_repository(client, acme, key, **input)
 
     assert await stored_rows(engine) == before
 
@@ -708,7 +611,7 @@ async def test_removal_answers_the_id_the_repository_had(
     acme = await given_acme(engine)
     key = await make_repository(engine, acme.project, "acme/web")
 
-    payload = await send(client, acme.token, "RemoveRepository", repositoryId=repository_id(key))
+    payload = await remove_repository(client, acme, key)
 
     assert payload == {"removedRepositoryId": repository_id(key), "userErrors": []}
 
@@ -716,7 +619,7 @@ async def test_removal_answers_the_id_the_repository_had(
 async def test_removed_repository_no_longer_resolves(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
     acme = await given_acme(engine)
     key = await make_repository(engine, acme.project, "acme/web")
-    await send(client, acme.token, "RemoveRepository", repositoryId=repository_id(key))
+    await remove_repository(client, acme, key)
 
     data = await execute(client, acme.token, NODE, {"id": repository_id(key)})
 
@@ -728,7 +631,7 @@ async def test_removal_keeps_the_other_repositories(engine: AsyncEngine, client:
     removed = await make_repository(engine, acme.project, "acme/web")
     kept = await make_repository(engine, acme.project, "acme/api")
 
-    await send(client, acme.token, "RemoveRepository", repositoryId=repository_id(removed))
+    await remove_repository(client, acme, removed)
 
     assert [row["id"] for row in (await stored_rows(engine))["repository"]] == [kept]
 
@@ -741,7 +644,7 @@ async def test_removal_records_the_values_the_repository_had(
         engine, acme.project, "acme/web", provider="GITLAB", ai_enabled=False, branch_patterns=["main"]
     )
 
-    await send(client, acme.token, "RemoveRepository", repositoryId=repository_id(key))
+    await remove_repository(client, acme, key)
 
     (entry,) = await audit_log_nodes(client, acme.token)
     assert (entry["action"], entry["actor"], entry["targetType"], entry["targetId"]) == (
@@ -763,10 +666,10 @@ async def test_removing_twice_is_not_found_and_writes_nothing_more(
 ) -> None:
     acme = await given_acme(engine)
     key = await make_repository(engine, acme.project, "acme/web")
-    await send(client, acme.token, "RemoveRepository", repositoryId=repository_id(key))
+    await remove_repository(client, acme, key)
     before = await stored_rows(engine)
 
-    payload = await send(client, acme.token, "RemoveRepository", repositoryId=repository_id(key))
+    payload = await remove_repository(client, acme, key)
 
     assert error_fields_and_codes(payload) == [(["input", "repositoryId"], "NOT_FOUND")]
     assert payload["removedRepositoryId"] is None
@@ -781,7 +684,7 @@ async def test_removing_a_repository_of_another_organization_is_not_found_and_wr
     foreign = await make_repository(engine, await make_project(engine, other, "web"), "other/web")
     before = await stored_rows(engine)
 
-    payload = await send(client, acme.token, "RemoveRepository", repositoryId=repository_id(foreign))
+    payload = await remove_repository(client, acme, foreign)
 
     assert error_fields_and_codes(payload) == [(["input", "repositoryId"], "NOT_FOUND")]
     assert await stored_rows(engine) == before
@@ -807,13 +710,8 @@ async def test_bulk_update_changes_every_repository_given(
 ) -> None:
     acme, keys = await given_three_repositories(engine)
 
-    payload = await send(
-        client,
-        acme.token,
-        "BulkUpdateRepositories",
-        repositoryIds=[repository_id(key) for key in keys],
-        aiEnabled=False,
-        branchPatterns=["release/*"],
+    payload = await bulk_update_repositories(
+        client, acme, [repository_id(key) for key in keys], aiEnabled=False, branchPatterns=["release/*"]
     )
 
     assert payload["userErrors"] == []
@@ -834,9 +732,7 @@ async def test_bulk_update_leaves_repositories_not_given_as_they_are(
     acme, keys = await given_three_repositories(engine)
     before = (await stored_rows(engine))["repository"]
 
-    await send(
-        client, acme.token, "BulkUpdateRepositories", repositoryIds=[repository_id(keys[0])], aiEnabled=False
-    )
+    await bulk_update_repositories(client, acme, [repository_id(keys[0])], aiEnabled=False)
 
     after = (await stored_rows(engine))["repository"]
     assert after[1:] == before[1:]
@@ -849,13 +745,7 @@ async def test_bulk_update_moves_last_configured_at_of_the_repositories_it_chang
     before = {row["id"]: row["last_configured_at"] for row in (await stored_rows(engine))["repository"]}
     started = dt.datetime.now(dt.UTC)
 
-    await send(
-        client,
-        acme.token,
-        "BulkUpdateRepositories",
-        repositoryIds=[repository_id(key) for key in keys],
-        aiEnabled=False,
-    )
+    await bulk_update_repositories(client, acme, [repository_id(key) for key in keys], aiEnabled=False)
 
     after = {row["id"]: row["last_configured_at"] for row in (await stored_rows(engine))["repository"]}
     assert all(started <= after[key] <= dt.datetime.now(dt.UTC) for key in keys[:2])
@@ -867,14 +757,9 @@ async def test_bulk_update_records_only_the_repositories_it_changes_in_one_batch
 ) -> None:
     acme, keys = await given_three_repositories(engine)
 
-    payload = (
-        await execute(
-            client,
-            acme.token,
-            BULK_UPDATE_BATCH,
-            {"input": {"repositoryIds": [repository_id(key) for key in keys], "aiEnabled": False}},
-        )
-    )["bulkUpdateRepositories"]
+    payload = await bulk_update_repositories_for_its_batch(
+        client, acme.token, repositoryIds=[repository_id(key) for key in keys], aiEnabled=False
+    )
 
     entries = await audit_log_nodes(client, acme.token)
     assert sorted((entry["targetId"], entry["action"]) for entry in entries) == sorted(
@@ -889,12 +774,8 @@ async def test_bulk_update_records_each_repositorys_own_before_values(
 ) -> None:
     acme, keys = await given_three_repositories(engine)
 
-    await send(
-        client,
-        acme.token,
-        "BulkUpdateRepositories",
-        repositoryIds=[repository_id(key) for key in keys[:2]],
-        branchPatterns=["main"],
+    await bulk_update_repositories(
+        client, acme, [repository_id(key) for key in keys[:2]], branchPatterns=["main"]
     )
 
     (entry,) = await audit_log_nodes(client, acme.token)
@@ -910,14 +791,9 @@ async def test_bulk_update_that_changes_nothing_has_no_batch_and_writes_nothing(
     acme, keys = await given_three_repositories(engine)
     before = await stored_rows(engine)
 
-    payload = (
-        await execute(
-            client,
-            acme.token,
-            BULK_UPDATE_BATCH,
-            {"input": {"repositoryIds": [repository_id(keys[2])], "aiEnabled": False}},
-        )
-    )["bulkUpdateRepositories"]
+    payload = await bulk_update_repositories_for_its_batch(
+        client, acme.token, repositoryIds=[repository_id(keys[2])], aiEnabled=False
+    )
 
     assert payload == {"batchId": None, "userErrors": []}
     assert await stored_rows(engine) == before
@@ -949,7 +825,7 @@ async def test_bulk_update_names_the_index_of_an_unknown_repository(
     ids = [repository_id(key) for key in keys]
     ids.insert(2, await bad_repository_id(engine, acme, kind))
 
-    payload = await send(client, acme.token, "BulkUpdateRepositories", repositoryIds=ids, aiEnabled=False)
+    payload = await bulk_update_repositories(client, acme, ids, aiEnabled=False)
 
     assert error_fields_and_codes(payload) == [(["input", "repositoryIds", "2"], "NOT_FOUND")]
     assert payload["repositories"] == []
@@ -963,7 +839,7 @@ async def test_bulk_update_with_one_unknown_repository_changes_none(
     ids = [repository_id(key) for key in keys] + [await bad_repository_id(engine, acme, kind)]
     before = await stored_rows(engine)
 
-    await send(client, acme.token, "BulkUpdateRepositories", repositoryIds=ids, aiEnabled=False)
+    await bulk_update_repositories(client, acme, ids, aiEnabled=False)
 
     assert await stored_rows(engine) == before
 
@@ -974,7 +850,7 @@ async def test_bulk_update_names_every_unknown_repository(
     acme, keys = await given_three_repositories(engine)
     ids = ["not-an-id", repository_id(keys[0]), repository_id(NONEXISTENT_KEY)]
 
-    payload = await send(client, acme.token, "BulkUpdateRepositories", repositoryIds=ids, aiEnabled=False)
+    payload = await bulk_update_repositories(client, acme, ids, aiEnabled=False)
 
     assert error_fields_and_codes(payload) == [
         (["input", "repositoryIds", "0"], "NOT_FOUND"),
@@ -995,26 +871,18 @@ async def test_bulk_update_takes_at_most_a_thousand_repositories(
     acme, keys = await given_three_repositories(engine)
     ids = [repository_id(keys[0])] * (count - 1) + [repository_id(NONEXISTENT_KEY)]
 
-    payload = await send(client, acme.token, "BulkUpdateRepositories", repositoryIds=ids, aiEnabled=False)
+    payload = await bulk_update_repositories(client, acme, ids, aiEnabled=False)
 
     assert error_fields_and_codes(payload) == errors
 
 
 # Each refused bulkUpdateRepositories of acme's three repositories: (input beyond the ids, error).
 REFUSED_BULK_UPDATES = [
-    pytest.param({"aiEnabled": None}, (["input", "aiEnabled"], "INVALID_VALUE"), id="null-ai-enabled"),
-    pytest.param(
-        {"branchPatterns": None}, (["input", "branchPatterns"], "INVALID_VALUE"), id="null-patterns"
-    ),
+    *REFUSED_VALUES,
     pytest.param(
         {"aiEnabled": False, "branchPatterns": ["main", "a..b"]},
         (["input", "branchPatterns", "1"], "INVALID_BRANCH_PATTERN"),
         id="invalid-pattern",
-    ),
-    pytest.param(
-        {"branchPatterns": [f"r{n}" for n in range(51)]},
-        (["input", "branchPatterns"], "INVALID_BRANCH_PATTERN"),
-        id="too-many-patterns",
     ),
     pytest.param(
         {"aiEnabled": False, "repositoryIds": [repository_id(NONEXISTENT_KEY)] * 1001},
@@ -1030,12 +898,7 @@ async def test_refused_bulk_update_answers_its_error(
 ) -> None:
     acme, keys = await given_three_repositories(engine)
 
-    payload = await send(
-        client,
-        acme.token,
-        "BulkUpdateRepositories",
-        **{"repositoryIds": [repository_id(key) for key in keys], **input},
-    )
+    payload = await bulk_update_repositories(client, acme, [repository_id(key) for key in keys], **input)
 
     assert error_fields_and_codes(payload) == [error]
     assert payload["repositories"] == []
@@ -1048,11 +911,6 @@ async def test_refused_bulk_update_writes_nothing(
     acme, keys = await given_three_repositories(engine)
     before = await stored_rows(engine)
 
-    await send(
-        client,
-        acme.token,
-        "BulkUpdateRepositories",
-        **{"repositoryIds": [repository_id(key) for key in keys], **input},
-    )
+    await bulk_update_repositories(client, acme, [repository_id(key) for key in keys], **input)
 
     assert await stored_rows(engine) == before

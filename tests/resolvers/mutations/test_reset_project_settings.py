@@ -13,34 +13,23 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.settings import StoppingPoint
 from aisettings.models.tables import Role
-from aisettings.resolvers.global_ids import encode_global_id
-from tests.factories import Org, make_organization, make_project, make_projects, make_token, stored_rows
-from tests.graphql import document, execute
+from tests.factories import (
+    Org,
+    make_organization,
+    make_project,
+    make_projects,
+    make_token,
+    stored_projects,
+    stored_rows,
+)
+from tests.graphql import document, error_fields_and_codes, mutation, project_id
+from tests.read_back import audit_log_nodes, by_target
+from tests.resolvers.mutations.bad_project_ids import BAD_PROJECT_IDS, MakeBadProjectId
 
-RESET = document("ResetProjectSettings")
-RESET_WITH_DIFFS = document("ResetProjectSettingsWithDiffs")
-AUDIT_LOG = document("AuditLog")
+reset = mutation(document("ResetProjectSettings"), "resetProjectSettings")
+reset_with_diffs = mutation(document("ResetProjectSettingsWithDiffs"), "resetProjectSettings")
 
 NO_OVERRIDES = {"scanEnabled": None, "fixEnabled": None, "stoppingPoint": None}
-
-
-def project_id(key: int) -> str:
-    return encode_global_id("Project", key)
-
-
-async def reset(client: httpx.AsyncClient, token: str, query: str = RESET, **fields: Any) -> dict[str, Any]:
-    """The payload of one resetProjectSettings call with these input fields."""
-    payload: dict[str, Any] = (await execute(client, token, query, {"input": fields}))["resetProjectSettings"]
-    return payload
-
-
-def error_codes(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
-
-
-async def stored_projects(engine: AsyncEngine) -> dict[str, dict[str, Any]]:
-    """Each stored project row by slug."""
-    return {row["slug"]: row for row in (await stored_rows(engine))["project"]}
 
 
 def stored_overrides(row: dict[str, Any]) -> tuple[object, object, object]:
@@ -104,7 +93,7 @@ async def test_reset_answers_every_targeted_project_as_it_is_after_the_call(
 ) -> None:
     _, token, ids = await given_projects(engine)
 
-    payload = await reset(client, token, RESET_WITH_DIFFS, projectIds=[ids["docs"], ids["web"], ids["api"]])
+    payload = await reset_with_diffs(client, token, projectIds=[ids["docs"], ids["web"], ids["api"]])
 
     assert [
         (project["slug"], project["version"], project["hasOverrides"], project["overrides"])
@@ -131,7 +120,7 @@ async def test_reset_diffs_show_the_effective_settings_before_and_after(
 ) -> None:
     _, token, ids = await given_projects(engine)
 
-    payload = await reset(client, token, RESET_WITH_DIFFS, projectIds=[ids["web"]])
+    payload = await reset_with_diffs(client, token, projectIds=[ids["web"]])
 
     (diff,) = payload["diffs"]
     seen = {
@@ -159,20 +148,15 @@ async def test_reset_diffs_show_the_effective_settings_before_and_after(
 async def test_reset_writes_a_project_settings_reset_entry_per_changed_project_in_one_batch(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
-    org, token, ids = await given_projects(engine)
+    _, token, ids = await given_projects(engine)
 
-    payload = await reset(client, token, RESET_WITH_DIFFS, projectIds=[ids["docs"], ids["web"], ids["api"]])
+    payload = await reset_with_diffs(client, token, projectIds=[ids["docs"], ids["web"], ids["api"]])
 
-    variables = {"slug": org.slug, "filter": {"batchId": payload["batchId"]}}
-    audit_log = (await execute(client, token, AUDIT_LOG, variables))["organization"]["auditLog"]
-    entries = {
-        entry["targetId"]: (entry["actor"], entry["action"], entry["targetType"], entry["changes"])
-        for entry in audit_log["nodes"]
-    }
-    assert entries == {
+    entries = await audit_log_nodes(client, token, {"batchId": payload["batchId"]})
+    assert by_target(entries) == {
         ids["web"]: (
-            "alice",
             "PROJECT_SETTINGS_RESET",
+            "alice",
             "PROJECT",
             [
                 {"field": "scanEnabled", "before": False, "after": None},
@@ -181,8 +165,8 @@ async def test_reset_writes_a_project_settings_reset_entry_per_changed_project_i
             ],
         ),
         ids["api"]: (
-            "alice",
             "PROJECT_SETTINGS_RESET",
+            "alice",
             "PROJECT",
             [{"field": "fixEnabled", "before": True, "after": None}],
         ),
@@ -195,7 +179,7 @@ async def test_reset_of_a_project_without_overrides_changes_and_records_nothing(
     _, token, ids = await given_projects(engine)
     before = await stored_rows(engine)
 
-    payload = await reset(client, token, RESET_WITH_DIFFS, projectIds=[ids["docs"]])
+    payload = await reset_with_diffs(client, token, projectIds=[ids["docs"]])
 
     assert (payload["userErrors"], payload["diffs"], payload["batchId"]) == ([], [], None)
     assert await stored_rows(engine) == before
@@ -217,7 +201,7 @@ async def test_dry_run_writes_nothing(
     _, token, ids = await given_projects(engine)
     before = await stored_rows(engine)
 
-    await reset(client, token, RESET_WITH_DIFFS, dryRun=True, **make_input(ids))
+    await reset_with_diffs(client, token, dryRun=True, **make_input(ids))
 
     assert await stored_rows(engine) == before
 
@@ -229,50 +213,23 @@ async def test_dry_run_answers_what_the_real_call_answers_but_the_batch_id(
     _, token, ids = await given_projects(engine)
     fields = {"clientMutationId": "rehearsal", **make_input(ids)}
 
-    rehearsed = await reset(client, token, RESET_WITH_DIFFS, dryRun=True, **fields)
-    real = await reset(client, token, RESET_WITH_DIFFS, dryRun=False, **fields)
+    rehearsed = await reset_with_diffs(client, token, dryRun=True, **fields)
+    real = await reset_with_diffs(client, token, dryRun=False, **fields)
 
     assert rehearsed == {**real, "batchId": None}
 
 
-async def _unknown_project(engine: AsyncEngine, org: Org, ids: dict[str, str]) -> str:
-    return project_id(10_000_000)
-
-
-async def _malformed_id(engine: AsyncEngine, org: Org, ids: dict[str, str]) -> str:
-    return "not-a-global-id"
-
-
-async def _another_organizations_project(engine: AsyncEngine, org: Org, ids: dict[str, str]) -> str:
-    other = await make_organization(engine, "other")
-    return project_id(await make_project(engine, other, "secret", overrides={"fix_enabled": True}))
-
-
-async def _id_of_another_type(engine: AsyncEngine, org: Org, ids: dict[str, str]) -> str:
-    return encode_global_id("Organization", org.id)
-
-
-BAD_ITEMS = {
-    "unknown": _unknown_project,
-    "malformed": _malformed_id,
-    "of-another-organization": _another_organizations_project,
-    "of-another-type": _id_of_another_type,
-}
-
-
-@pytest.mark.parametrize("bad_item", BAD_ITEMS.values(), ids=BAD_ITEMS.keys())
+@pytest.mark.parametrize("make_bad_id", BAD_PROJECT_IDS.values(), ids=BAD_PROJECT_IDS.keys())
 async def test_one_bad_project_id_is_not_found_at_its_index_and_nothing_is_written(
-    engine: AsyncEngine,
-    client: httpx.AsyncClient,
-    bad_item: Callable[[AsyncEngine, Org, dict[str, str]], Any],
+    engine: AsyncEngine, client: httpx.AsyncClient, make_bad_id: MakeBadProjectId
 ) -> None:
     org, token, ids = await given_projects(engine)
-    project_ids = [ids["web"], ids["api"], await bad_item(engine, org, ids), ids["docs"]]
+    project_ids = [ids["web"], ids["api"], await make_bad_id(engine, org), ids["docs"]]
     before = await stored_rows(engine)
 
     payload = await reset(client, token, projectIds=project_ids)
 
-    assert error_codes(payload) == [(["input", "projectIds", "2"], "NOT_FOUND")]
+    assert error_fields_and_codes(payload) == [(["input", "projectIds", "2"], "NOT_FOUND")]
     assert await stored_rows(engine) == before
 
 
@@ -286,7 +243,7 @@ async def test_reset_of_1001_projects_is_too_many_and_writes_nothing(
 
     payload = await reset(client, token, projectIds=[project_id(key) for key in keys])
 
-    assert error_codes(payload) == [(["input", "projectIds"], "TOO_MANY_ITEMS")]
+    assert error_fields_and_codes(payload) == [(["input", "projectIds"], "TOO_MANY_ITEMS")]
     assert await stored_rows(engine) == before
 
 
@@ -324,7 +281,7 @@ async def test_another_organizations_owner_finds_none_of_the_projects_and_nothin
 
     payload = await reset(client, token, projectIds=[ids["web"], ids["api"]])
 
-    assert error_codes(payload) == [
+    assert error_fields_and_codes(payload) == [
         (["input", "projectIds", "0"], "NOT_FOUND"),
         (["input", "projectIds", "1"], "NOT_FOUND"),
     ]

@@ -9,67 +9,41 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.models.settings import StoppingPoint
+from aisettings.models.settings import SettingValue, StoppingPoint
 from aisettings.models.tables import Role
-from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import Org, make_organization, make_project, make_token
-from tests.graphql import document, execute
+from tests.graphql import document, error_fields_and_codes, mutation, organization_id, project_id
+from tests.read_back import audit_log_nodes, by_target, organization_tree, stored_state
+from tests.resolvers.mutations.bad_project_ids import BAD_PROJECT_IDS, MakeBadProjectId
 
-SET_STOPPING_POINT = document("SetStoppingPoint")
-TREE = document("OrganizationTree")
-AUDIT_LOG = document("AuditLog")
-
-
-def organization_id(org: Org) -> str:
-    return encode_global_id("Organization", org.id)
+set_stopping_point = mutation(document("SetStoppingPoint"), "setStoppingPoint")
 
 
-def project_id(key: int) -> str:
-    return encode_global_id("Project", key)
+async def merge_organization_and_suggest_projects(
+    client: httpx.AsyncClient, token: str, org: Org, project_ids: list[str]
+) -> dict[str, Any]:
+    """The payload of setStoppingPoint of `org`: MERGE for the organization, SUGGESTION for the projects
+    `project_ids`."""
+    return await set_stopping_point(
+        client,
+        token,
+        organizationId=organization_id(org),
+        organizationStoppingPoint="MERGE",
+        projectIds=project_ids,
+        projectStoppingPoint="SUGGESTION",
+    )
 
 
-async def set_stopping_point(client: httpx.AsyncClient, token: str, **input: Any) -> dict[str, Any]:
-    """The payload of setStoppingPoint with `input`."""
-    payload: dict[str, Any] = (await execute(client, token, SET_STOPPING_POINT, {"input": input}))[
-        "setStoppingPoint"
-    ]
-    return payload
-
-
-async def stored_state(client: httpx.AsyncClient, token: str) -> dict[str, Any]:
-    """All that a write to acme could change, read back: its whole tree and its audit log."""
-    return {
-        "tree": await execute(client, token, TREE, {"slug": "acme"}),
-        "auditLog": await execute(client, token, AUDIT_LOG, {"slug": "acme"}),
-    }
-
-
-async def tree_of_acme(client: httpx.AsyncClient, token: str) -> dict[str, Any]:
-    organization: dict[str, Any] = (await execute(client, token, TREE, {"slug": "acme"}))["organization"]
-    return organization
-
-
-async def audit_log_nodes(client: httpx.AsyncClient, token: str) -> list[dict[str, Any]]:
-    nodes: list[dict[str, Any]] = (await execute(client, token, AUDIT_LOG, {"slug": "acme"}))["organization"][
-        "auditLog"
-    ]["nodes"]
-    return nodes
-
-
-def error_fields_and_codes(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    """The payload's user errors as (field, code); each must also explain itself in a message."""
-    assert all(error["message"] for error in payload["userErrors"]), payload["userErrors"]
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
-
-
-def effective(value: str, source: str, inherited_value: str, inherited_from: str) -> dict[str, Any]:
-    """An unlocked effective stopping point."""
+def effective(
+    value: str, source: str, inherited_value: str, inherited_from: str, *, locked: bool = False
+) -> dict[str, Any]:
+    """An effective stopping point without an ignored override."""
     return {
         "value": value,
         "source": source,
         "inheritedValue": inherited_value,
         "inheritedFrom": inherited_from,
-        "locked": False,
+        "locked": locked,
         "overrideIgnored": False,
     }
 
@@ -87,7 +61,7 @@ async def test_organization_only_sets_the_organization_stopping_point(
 
     assert (payload["userErrors"], payload["projects"]) == ([], [])
     assert payload["organization"]["settings"] == {"stoppingPoint": "MERGE", "version": 2}
-    (web,) = (await tree_of_acme(client, token))["projects"]["nodes"]
+    (web,) = (await organization_tree(client, token))["projects"]["nodes"]
     assert web["effectiveSettings"]["stoppingPoint"] == effective(
         "MERGE", "ORGANIZATION", "MERGE", "ORGANIZATION"
     )
@@ -120,15 +94,36 @@ async def test_projects_only_override_the_stopping_point_and_leave_the_organizat
     ]
     overrides = {
         node["slug"]: node["overrides"]["stoppingPoint"]
-        for node in (await tree_of_acme(client, token))["projects"]["nodes"]
+        for node in (await organization_tree(client, token))["projects"]["nodes"]
     }
     assert overrides == {"api": "SUGGESTION", "docs": None, "web": "SUGGESTION"}
 
 
-async def test_null_project_stopping_point_makes_the_projects_inherit(
-    engine: AsyncEngine, client: httpx.AsyncClient
+@pytest.mark.parametrize(
+    ("settings", "locked", "in_force"),
+    [
+        pytest.param(
+            {"stopping_point": StoppingPoint.SUGGESTION},
+            None,
+            effective("SUGGESTION", "ORGANIZATION", "SUGGESTION", "ORGANIZATION"),
+            id="unlocked",
+        ),
+        pytest.param(
+            None,
+            ["stopping_point"],
+            effective("PULL_REQUEST", "SYSTEM_DEFAULT", "PULL_REQUEST", "SYSTEM_DEFAULT", locked=True),
+            id="locked-whose-override-was-ignored",
+        ),
+    ],
+)
+async def test_null_project_stopping_point_removes_the_overrides_and_the_projects_inherit(
+    engine: AsyncEngine,
+    client: httpx.AsyncClient,
+    settings: dict[str, SettingValue | None] | None,
+    locked: list[str] | None,
+    in_force: dict[str, Any],
 ) -> None:
-    org = await make_organization(engine, "acme", settings={"stopping_point": StoppingPoint.SUGGESTION})
+    org = await make_organization(engine, "acme", settings=settings, locked=locked)
     web = await make_project(engine, org, "web", overrides={"stopping_point": StoppingPoint.MERGE})
     token = await make_token(engine, org)
 
@@ -141,11 +136,9 @@ async def test_null_project_stopping_point_makes_the_projects_inherit(
     )
 
     assert payload["userErrors"] == []
-    (stored,) = (await tree_of_acme(client, token))["projects"]["nodes"]
+    (stored,) = (await organization_tree(client, token))["projects"]["nodes"]
     assert stored["overrides"]["stoppingPoint"] is None
-    assert stored["effectiveSettings"]["stoppingPoint"] == effective(
-        "SUGGESTION", "ORGANIZATION", "SUGGESTION", "ORGANIZATION"
-    )
+    assert stored["effectiveSettings"]["stoppingPoint"] == in_force
 
 
 async def test_organization_and_projects_in_one_call_share_one_audit_batch(
@@ -156,21 +149,11 @@ async def test_organization_and_projects_in_one_call_share_one_audit_batch(
     api = await make_project(engine, org, "api", overrides={"stopping_point": StoppingPoint.MERGE})
     token = await make_token(engine, org, "alice", Role.OWNER)
 
-    await set_stopping_point(
-        client,
-        token,
-        organizationId=organization_id(org),
-        organizationStoppingPoint="MERGE",
-        projectIds=[project_id(web), project_id(api)],
-        projectStoppingPoint="SUGGESTION",
-    )
+    await merge_organization_and_suggest_projects(client, token, org, [project_id(web), project_id(api)])
 
     entries = await audit_log_nodes(client, token)
     assert len({entry["batchId"] for entry in entries}) == 1
-    assert {
-        entry["targetId"]: (entry["action"], entry["actor"], entry["targetType"], entry["changes"])
-        for entry in entries
-    } == {
+    assert by_target(entries) == {
         organization_id(org): (
             "ORGANIZATION_SETTINGS_UPDATED",
             "alice",
@@ -200,34 +183,45 @@ async def test_projects_already_at_the_stopping_point_are_not_written(
     token = await make_token(engine, org)
     before = await stored_state(client, token)
 
-    payload = await set_stopping_point(
-        client,
-        token,
-        organizationId=organization_id(org),
-        organizationStoppingPoint="MERGE",
-        projectIds=[project_id(web)],
-        projectStoppingPoint="SUGGESTION",
-    )
+    payload = await merge_organization_and_suggest_projects(client, token, org, [project_id(web)])
 
     assert payload["userErrors"] == []
     assert await stored_state(client, token) == before
 
 
-@pytest.mark.parametrize(
-    ("stopping_points", "field"),
-    [
-        pytest.param({"organizationStoppingPoint": "MERGE"}, "projectStoppingPoint", id="project-missing"),
-        pytest.param(
-            {"organizationStoppingPoint": None, "projectStoppingPoint": "MERGE"},
-            "organizationStoppingPoint",
-            id="organization-null",
-        ),
-    ],
-)
-async def test_missing_or_null_stopping_point_is_invalid_and_nothing_is_written(
-    engine: AsyncEngine, client: httpx.AsyncClient, stopping_points: dict[str, str | None], field: str
+# Each refused setStoppingPoint of acme's project `web` (locking the settings `locked`): the stopping points
+# given, and the one error it answers.
+REFUSED_CALLS = [
+    pytest.param(
+        None,
+        {"organizationStoppingPoint": "MERGE"},
+        (["input", "projectStoppingPoint"], "INVALID_VALUE"),
+        id="project-stopping-point-missing",
+    ),
+    pytest.param(
+        None,
+        {"organizationStoppingPoint": None, "projectStoppingPoint": "MERGE"},
+        (["input", "organizationStoppingPoint"], "INVALID_VALUE"),
+        id="organization-stopping-point-null",
+    ),
+    pytest.param(
+        ["stopping_point"],
+        {"projectStoppingPoint": "MERGE"},
+        (["input", "projectStoppingPoint"], "LOCKED"),
+        id="project-value-for-a-locked-stopping-point",
+    ),
+]
+
+
+@pytest.mark.parametrize(("locked", "stopping_points", "error"), REFUSED_CALLS)
+async def test_refused_call_answers_its_error_and_writes_nothing(
+    engine: AsyncEngine,
+    client: httpx.AsyncClient,
+    locked: list[str] | None,
+    stopping_points: dict[str, str | None],
+    error: tuple[list[str], str],
 ) -> None:
-    org = await make_organization(engine, "acme", settings={})
+    org = await make_organization(engine, "acme", settings={}, locked=locked)
     web = await make_project(engine, org, "web")
     token = await make_token(engine, org)
     before = await stored_state(client, token)
@@ -236,80 +230,23 @@ async def test_missing_or_null_stopping_point_is_invalid_and_nothing_is_written(
         client, token, organizationId=organization_id(org), projectIds=[project_id(web)], **stopping_points
     )
 
-    assert error_fields_and_codes(payload) == [(["input", field], "INVALID_VALUE")]
+    assert error_fields_and_codes(payload) == [error]
     assert (payload["organization"], payload["projects"]) == (None, [])
     assert await stored_state(client, token) == before
 
 
-async def test_project_value_for_a_locked_stopping_point_is_refused_and_nothing_is_written(
-    engine: AsyncEngine, client: httpx.AsyncClient
-) -> None:
-    org = await make_organization(engine, "acme", locked=["stopping_point"])
-    web = await make_project(engine, org, "web")
-    token = await make_token(engine, org)
-    before = await stored_state(client, token)
-
-    payload = await set_stopping_point(
-        client,
-        token,
-        organizationId=organization_id(org),
-        projectIds=[project_id(web)],
-        projectStoppingPoint="MERGE",
-    )
-
-    assert error_fields_and_codes(payload) == [(["input", "projectStoppingPoint"], "LOCKED")]
-    assert (payload["organization"], payload["projects"]) == (None, [])
-    assert await stored_state(client, token) == before
-
-
-async def test_null_for_a_locked_stopping_point_removes_the_ignored_overrides(
-    engine: AsyncEngine, client: httpx.AsyncClient
-) -> None:
-    org = await make_organization(engine, "acme", locked=["stopping_point"])
-    web = await make_project(engine, org, "web", overrides={"stopping_point": StoppingPoint.MERGE})
-    token = await make_token(engine, org)
-
-    payload = await set_stopping_point(
-        client,
-        token,
-        organizationId=organization_id(org),
-        projectIds=[project_id(web)],
-        projectStoppingPoint=None,
-    )
-
-    assert payload["userErrors"] == []
-    (stored,) = (await tree_of_acme(client, token))["projects"]["nodes"]
-    assert (
-        stored["overrides"]["stoppingPoint"],
-        stored["effectiveSettings"]["stoppingPoint"]["overrideIgnored"],
-    ) == (
-        None,
-        False,
-    )
-
-
-@pytest.mark.parametrize("kind", ["unknown", "foreign", "malformed"])
+@pytest.mark.parametrize("make_bad_id", BAD_PROJECT_IDS.values(), ids=BAD_PROJECT_IDS.keys())
 async def test_one_bad_project_id_names_its_index_and_nothing_is_written(
-    engine: AsyncEngine, client: httpx.AsyncClient, kind: str
+    engine: AsyncEngine, client: httpx.AsyncClient, make_bad_id: MakeBadProjectId
 ) -> None:
     org = await make_organization(engine, "acme", settings={})
     keys = [await make_project(engine, org, slug) for slug in ("p0", "p1", "p3")]
-    other = await make_organization(engine, "globex")
-    bad_id = {
-        "unknown": project_id(2**31 - 1),
-        "foreign": project_id(await make_project(engine, other, "p2")),
-        "malformed": "not-an-id",
-    }[kind]
+    bad_id = await make_bad_id(engine, org)
     token = await make_token(engine, org)
     before = await stored_state(client, token)
 
-    payload = await set_stopping_point(
-        client,
-        token,
-        organizationId=organization_id(org),
-        organizationStoppingPoint="MERGE",
-        projectIds=[project_id(keys[0]), project_id(keys[1]), bad_id, project_id(keys[2])],
-        projectStoppingPoint="SUGGESTION",
+    payload = await merge_organization_and_suggest_projects(
+        client, token, org, [project_id(keys[0]), project_id(keys[1]), bad_id, project_id(keys[2])]
     )
 
     assert error_fields_and_codes(payload) == [(["input", "projectIds", "2"], "NOT_FOUND")]
@@ -325,14 +262,7 @@ async def test_admin_may_not_set_the_organization_stopping_point_and_nothing_is_
     token = await make_token(engine, org, "bob", Role.ADMIN)
     before = await stored_state(client, token)
 
-    payload = await set_stopping_point(
-        client,
-        token,
-        organizationId=organization_id(org),
-        organizationStoppingPoint="MERGE",
-        projectIds=[project_id(web)],
-        projectStoppingPoint="SUGGESTION",
-    )
+    payload = await merge_organization_and_suggest_projects(client, token, org, [project_id(web)])
 
     assert [code for _, code in error_fields_and_codes(payload)] == ["FORBIDDEN"]
     assert (payload["organization"], payload["projects"]) == (None, [])
@@ -376,14 +306,7 @@ async def test_owner_of_another_organization_finds_no_organization_and_writes_no
     other_token = await make_token(engine, await make_organization(engine, "globex"), "mallory")
     before = await stored_state(client, token)
 
-    payload = await set_stopping_point(
-        client,
-        other_token,
-        organizationId=organization_id(org),
-        organizationStoppingPoint="MERGE",
-        projectIds=[project_id(web)],
-        projectStoppingPoint="SUGGESTION",
-    )
+    payload = await merge_organization_and_suggest_projects(client, other_token, org, [project_id(web)])
 
     assert error_fields_and_codes(payload) == [(["input", "organizationId"], "NOT_FOUND")]
     assert await stored_state(client, token) == before

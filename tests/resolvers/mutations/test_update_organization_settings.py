@@ -13,45 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.models.settings import StoppingPoint
 from aisettings.models.tables import Role
 from aisettings.resolvers.global_ids import encode_global_id
-from tests.factories import Org, make_organization, make_project, make_token
-from tests.graphql import document, execute
+from tests.factories import make_organization, make_project, make_token
+from tests.graphql import document, error_fields_and_codes, mutation, organization_id
+from tests.read_back import audit_log_nodes, organization_tree, stored_state
 
-UPDATE = document("UpdateOrganizationSettings")
-TREE = document("OrganizationTree")
-AUDIT_LOG = document("AuditLog")
-
-
-def organization_id(org: Org) -> str:
-    return encode_global_id("Organization", org.id)
-
-
-async def update(client: httpx.AsyncClient, token: str, **input: Any) -> dict[str, Any]:
-    """The payload of updateOrganizationSettings with `input`."""
-    payload: dict[str, Any] = (await execute(client, token, UPDATE, {"input": input}))[
-        "updateOrganizationSettings"
-    ]
-    return payload
-
-
-async def stored_state(client: httpx.AsyncClient, token: str) -> dict[str, Any]:
-    """All that a write to acme could change, read back: its whole tree and its audit log."""
-    return {
-        "tree": await execute(client, token, TREE, {"slug": "acme"}),
-        "auditLog": await execute(client, token, AUDIT_LOG, {"slug": "acme"}),
-    }
-
-
-async def audit_log_nodes(client: httpx.AsyncClient, token: str) -> list[dict[str, Any]]:
-    nodes: list[dict[str, Any]] = (await execute(client, token, AUDIT_LOG, {"slug": "acme"}))["organization"][
-        "auditLog"
-    ]["nodes"]
-    return nodes
-
-
-def error_fields_and_codes(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    """The payload's user errors as (field, code); each must also explain itself in a message."""
-    assert all(error["message"] for error in payload["userErrors"]), payload["userErrors"]
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
+update = mutation(document("UpdateOrganizationSettings"), "updateOrganizationSettings")
 
 
 async def test_owner_sets_values_and_locks(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
@@ -85,9 +51,9 @@ async def test_changed_settings_read_back_as_written(engine: AsyncEngine, client
         client, token, organizationId=organization_id(org), scanEnabled=False, lockedSettings=["SCAN_ENABLED"]
     )
 
-    tree = await execute(client, token, TREE, {"slug": "acme"})
+    tree = await organization_tree(client, token)
 
-    assert tree["organization"]["settings"] == payload["organization"]["settings"]
+    assert tree["settings"] == payload["organization"]["settings"]
 
 
 async def test_write_sets_updated_at_to_the_time_of_the_call(
@@ -179,19 +145,16 @@ async def test_organization_without_settings_row_gets_one_at_version_one(
 ) -> None:
     org = await make_organization(engine, "acme")
     token = await make_token(engine, org)
-    tree = await execute(client, token, TREE, {"slug": "acme"})
-    assert (tree["organization"]["settings"]["version"], tree["organization"]["settings"]["updatedAt"]) == (
-        0,
-        None,
-    )
+    tree = await organization_tree(client, token)
+    assert (tree["settings"]["version"], tree["settings"]["updatedAt"]) == (0, None)
 
     payload = await update(
         client, token, organizationId=organization_id(org), fixEnabled=True, expectedVersion=0
     )
 
-    tree = await execute(client, token, TREE, {"slug": "acme"})
+    tree = await organization_tree(client, token)
     assert payload["userErrors"] == []
-    settings = tree["organization"]["settings"]
+    settings = tree["settings"]
     assert {key: value for key, value in settings.items() if key != "updatedAt"} == {
         "scanEnabled": True,
         "fixEnabled": True,
@@ -202,40 +165,56 @@ async def test_organization_without_settings_row_gets_one_at_version_one(
     assert settings["updatedAt"] is not None
 
 
-@pytest.mark.parametrize("setting", ["scanEnabled", "fixEnabled", "stoppingPoint", "lockedSettings"])
-async def test_null_is_an_invalid_value_and_nothing_is_written(
-    engine: AsyncEngine, client: httpx.AsyncClient, setting: str
+VALID_INPUT = {
+    "scanEnabled": False,
+    "fixEnabled": True,
+    "stoppingPoint": "MERGE",
+    "lockedSettings": ["FIX_ENABLED"],
+}
+
+# Each refused update of acme, which stores scanEnabled: what the input adds to (or replaces in)
+# {organizationId: acme}, and the one error it answers.
+REFUSED_UPDATES = [
+    *(
+        pytest.param(
+            {**VALID_INPUT, setting: None}, (["input", setting], "INVALID_VALUE"), id=f"null-{setting}"
+        )
+        for setting in VALID_INPUT
+    ),
+    *(
+        pytest.param(
+            {"fixEnabled": True, "expectedVersion": version},
+            (["input", "expectedVersion"], "STALE_VERSION"),
+            id=f"stale-expected-version-{version}",
+        )
+        for version in (0, 2)
+    ),
+    *(
+        pytest.param(
+            {"organizationId": bad_id, "fixEnabled": True},
+            (["input", "organizationId"], "NOT_FOUND"),
+            id=f"{kind}-organization-id",
+        )
+        for kind, bad_id in {
+            "unknown": encode_global_id("Organization", 2**31 - 1),
+            "malformed": "not-an-id",
+            "other-type": encode_global_id("Project", 1),
+        }.items()
+    ),
+]
+
+
+@pytest.mark.parametrize(("input", "error"), REFUSED_UPDATES)
+async def test_refused_update_answers_its_error_and_writes_nothing(
+    engine: AsyncEngine, client: httpx.AsyncClient, input: dict[str, Any], error: tuple[list[str], str]
 ) -> None:
     org = await make_organization(engine, "acme", settings={"scan_enabled": True})
     token = await make_token(engine, org)
     before = await stored_state(client, token)
-    valid = {
-        "scanEnabled": False,
-        "fixEnabled": True,
-        "stoppingPoint": "MERGE",
-        "lockedSettings": ["FIX_ENABLED"],
-    }
 
-    payload = await update(client, token, organizationId=organization_id(org), **{**valid, setting: None})
+    payload = await update(client, token, **{"organizationId": organization_id(org), **input})
 
-    assert error_fields_and_codes(payload) == [(["input", setting], "INVALID_VALUE")]
-    assert (payload["organization"], payload["auditEntries"]) == (None, [])
-    assert await stored_state(client, token) == before
-
-
-@pytest.mark.parametrize("expected_version", [0, 2])
-async def test_stale_expected_version_is_refused_and_nothing_is_written(
-    engine: AsyncEngine, client: httpx.AsyncClient, expected_version: int
-) -> None:
-    org = await make_organization(engine, "acme", settings={})
-    token = await make_token(engine, org)
-    before = await stored_state(client, token)
-
-    payload = await update(
-        client, token, organizationId=organization_id(org), fixEnabled=True, expectedVersion=expected_version
-    )
-
-    assert error_fields_and_codes(payload) == [(["input", "expectedVersion"], "STALE_VERSION")]
+    assert error_fields_and_codes(payload) == [error]
     assert (payload["organization"], payload["auditEntries"]) == (None, [])
     assert await stored_state(client, token) == before
 
@@ -287,28 +266,6 @@ async def test_owner_of_another_organization_finds_no_organization_and_writes_no
 
 
 @pytest.mark.parametrize(
-    "bad_id",
-    [
-        pytest.param(encode_global_id("Organization", 2**31 - 1), id="unknown"),
-        pytest.param("not-an-id", id="malformed"),
-        pytest.param(encode_global_id("Project", 1), id="other-type"),
-    ],
-)
-async def test_id_that_names_no_organization_is_not_found(
-    engine: AsyncEngine, client: httpx.AsyncClient, bad_id: str
-) -> None:
-    org = await make_organization(engine, "acme", settings={})
-    token = await make_token(engine, org)
-    before = await stored_state(client, token)
-
-    payload = await update(client, token, organizationId=bad_id, fixEnabled=True)
-
-    assert error_fields_and_codes(payload) == [(["input", "organizationId"], "NOT_FOUND")]
-    assert payload["organization"] is None
-    assert await stored_state(client, token) == before
-
-
-@pytest.mark.parametrize(
     "fix_enabled", [pytest.param(True, id="success"), pytest.param(None, id="user-error")]
 )
 async def test_client_mutation_id_is_echoed(
@@ -336,7 +293,7 @@ async def test_locking_a_setting_keeps_project_overrides_but_ignores_them(
         client, token, organizationId=organization_id(org), fixEnabled=False, lockedSettings=["FIX_ENABLED"]
     )
 
-    (web,) = (await execute(client, token, TREE, {"slug": "acme"}))["organization"]["projects"]["nodes"]
+    (web,) = (await organization_tree(client, token))["projects"]["nodes"]
     assert web["overrides"]["fixEnabled"] is True
     assert web["effectiveSettings"]["fixEnabled"] == {
         "value": False,

@@ -14,55 +14,12 @@ from aisettings.models.settings import SettingValue, StoppingPoint
 from aisettings.models.tables import Role
 from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import make_organization, make_project, make_token
-from tests.graphql import document, execute
+from tests.graphql import document, error_fields_and_codes, mutation, project_id
+from tests.read_back import audit_log_nodes, organization_tree, project_in_tree, stored_state
 
-UPDATE = document("UpdateProjectSettings")
-TREE = document("OrganizationTree")
-AUDIT_LOG = document("AuditLog")
+update = mutation(document("UpdateProjectSettings"), "updateProjectSettings")
 
 LONG_AGO = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
-
-
-def project_id(key: int) -> str:
-    return encode_global_id("Project", key)
-
-
-async def update(client: httpx.AsyncClient, token: str, **input: Any) -> dict[str, Any]:
-    """The payload of updateProjectSettings with `input`."""
-    payload: dict[str, Any] = (await execute(client, token, UPDATE, {"input": input}))[
-        "updateProjectSettings"
-    ]
-    return payload
-
-
-async def stored_state(client: httpx.AsyncClient, token: str) -> dict[str, Any]:
-    """All that a write to acme could change, read back: its whole tree and its audit log."""
-    return {
-        "tree": await execute(client, token, TREE, {"slug": "acme"}),
-        "auditLog": await execute(client, token, AUDIT_LOG, {"slug": "acme"}),
-    }
-
-
-async def project_in_tree(client: httpx.AsyncClient, token: str, slug: str) -> dict[str, Any]:
-    nodes = (await execute(client, token, TREE, {"slug": "acme"}))["organization"]["projects"]["nodes"]
-    (found,) = [node for node in nodes if node["slug"] == slug]
-    return dict(found)
-
-
-async def audit_log_nodes(
-    client: httpx.AsyncClient, token: str, log_filter: dict[str, Any] | None = None
-) -> list[dict[str, Any]]:
-    variables = {"slug": "acme", "filter": log_filter}
-    nodes: list[dict[str, Any]] = (await execute(client, token, AUDIT_LOG, variables))["organization"][
-        "auditLog"
-    ]["nodes"]
-    return nodes
-
-
-def error_fields_and_codes(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    """The payload's user errors as (field, code); each must also explain itself in a message."""
-    assert all(error["message"] for error in payload["userErrors"]), payload["userErrors"]
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
 
 
 @pytest.mark.parametrize(
@@ -225,19 +182,53 @@ async def test_write_that_changes_nothing_writes_nothing(
     assert await stored_state(client, token) == before
 
 
-async def test_value_for_a_locked_setting_is_refused_and_nothing_is_written(
-    engine: AsyncEngine, client: httpx.AsyncClient
+NOT_PROJECT_IDS = {"malformed": "not-an-id", "other-type": encode_global_id("Organization", 1)}
+
+# Each refused update of acme's project `web`, acme locking the settings `locked`: what the input adds to
+# (or replaces in) {projectId: web, changes: {fixEnabled: true}}, and the one error it answers.
+REFUSED_UPDATES = [
+    pytest.param(
+        ["stopping_point"],
+        {"changes": {"fixEnabled": True, "stoppingPoint": "MERGE"}},
+        (["input", "changes", "stoppingPoint"], "LOCKED"),
+        id="value-for-a-locked-setting",
+    ),
+    *(
+        pytest.param(
+            None,
+            {"expectedVersion": version},
+            (["input", "expectedVersion"], "STALE_VERSION"),
+            id=f"stale-expected-version-{version}",
+        )
+        for version in (0, 2)
+    ),
+    *(
+        pytest.param(
+            None, {"projectId": bad_id}, (["input", "projectId"], "NOT_FOUND"), id=f"{kind}-project-id"
+        )
+        for kind, bad_id in NOT_PROJECT_IDS.items()
+    ),
+]
+
+
+@pytest.mark.parametrize(("locked", "input", "error"), REFUSED_UPDATES)
+async def test_refused_update_answers_its_error_and_writes_nothing(
+    engine: AsyncEngine,
+    client: httpx.AsyncClient,
+    locked: list[str] | None,
+    input: dict[str, Any],
+    error: tuple[list[str], str],
 ) -> None:
-    org = await make_organization(engine, "acme", locked=["stopping_point"])
+    org = await make_organization(engine, "acme", locked=locked)
     web = await make_project(engine, org, "web")
     token = await make_token(engine, org)
     before = await stored_state(client, token)
 
     payload = await update(
-        client, token, projectId=project_id(web), changes={"fixEnabled": True, "stoppingPoint": "MERGE"}
+        client, token, **{"projectId": project_id(web), "changes": {"fixEnabled": True}, **input}
     )
 
-    assert error_fields_and_codes(payload) == [(["input", "changes", "stoppingPoint"], "LOCKED")]
+    assert error_fields_and_codes(payload) == [error]
     assert (payload["project"], payload["auditEntries"]) == (None, [])
     assert await stored_state(client, token) == before
 
@@ -255,28 +246,6 @@ async def test_null_for_a_locked_setting_removes_the_ignored_override(
     stored = await project_in_tree(client, token, "web")
     assert stored["overrides"]["stoppingPoint"] is None
     assert stored["effectiveSettings"]["stoppingPoint"]["overrideIgnored"] is False
-
-
-@pytest.mark.parametrize("expected_version", [0, 2])
-async def test_stale_expected_version_is_refused_and_nothing_is_written(
-    engine: AsyncEngine, client: httpx.AsyncClient, expected_version: int
-) -> None:
-    org = await make_organization(engine, "acme")
-    web = await make_project(engine, org, "web")
-    token = await make_token(engine, org)
-    before = await stored_state(client, token)
-
-    payload = await update(
-        client,
-        token,
-        projectId=project_id(web),
-        changes={"fixEnabled": True},
-        expectedVersion=expected_version,
-    )
-
-    assert error_fields_and_codes(payload) == [(["input", "expectedVersion"], "STALE_VERSION")]
-    assert (payload["project"], payload["auditEntries"]) == (None, [])
-    assert await stored_state(client, token) == before
 
 
 async def test_current_expected_version_is_accepted(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
@@ -320,25 +289,6 @@ async def test_project_of_another_organization_is_answered_as_an_unknown_one(
     assert error_fields_and_codes(answers[0]) == [(["input", "projectId"], "NOT_FOUND")]
 
 
-NOT_PROJECT_IDS = {"malformed": "not-an-id", "other-type": encode_global_id("Organization", 1)}
-
-
-@pytest.mark.parametrize("bad_id", NOT_PROJECT_IDS.values(), ids=NOT_PROJECT_IDS.keys())
-async def test_id_that_is_not_a_project_id_is_not_found_and_nothing_is_written(
-    engine: AsyncEngine, client: httpx.AsyncClient, bad_id: str
-) -> None:
-    org = await make_organization(engine, "acme")
-    await make_project(engine, org, "web")
-    token = await make_token(engine, org)
-    before = await stored_state(client, token)
-
-    payload = await update(client, token, projectId=bad_id, changes={"fixEnabled": True})
-
-    assert error_fields_and_codes(payload) == [(["input", "projectId"], "NOT_FOUND")]
-    assert payload["project"] is None
-    assert await stored_state(client, token) == before
-
-
 @pytest.mark.parametrize("bad_id", NOT_PROJECT_IDS.values(), ids=NOT_PROJECT_IDS.keys())
 async def test_id_that_is_not_a_project_id_is_answered_as_an_unknown_one(
     engine: AsyncEngine, client: httpx.AsyncClient, bad_id: str
@@ -359,11 +309,11 @@ async def test_foreign_project_is_not_written(engine: AsyncEngine, client: httpx
     other = await make_organization(engine, "globex")
     foreign = await make_project(engine, other, "web")
     other_token = await make_token(engine, other, "mallory")
-    before = await execute(client, other_token, TREE, {"slug": "globex"})
+    before = await organization_tree(client, other_token, "globex")
 
     await update(client, token, projectId=project_id(foreign), changes={"fixEnabled": True})
 
-    assert await execute(client, other_token, TREE, {"slug": "globex"}) == before
+    assert await organization_tree(client, other_token, "globex") == before
 
 
 async def test_member_may_not_write_and_nothing_is_written(

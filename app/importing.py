@@ -1,0 +1,253 @@
+"""`aisettings import`: organizations, members, projects, settings, overrides and repositories from JSON.
+
+An idempotent upsert (by slug, login, provider + name) in one write transaction, through the same code
+as the mutations: each organization's row is locked first, settings and overrides are applied and
+audited (actor "import", one batch id for the whole file) as the API would. Every value is kept as
+given, including overrides of settings the organization locks. A field left out keeps the stored
+value; nothing in the database is deleted by an import.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from pydantic import BaseModel
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from aisettings.models.audit import AuditAction
+from aisettings.models.database import write_transaction
+from aisettings.models.repositories import branch_patterns_errors, repository_name_error
+from aisettings.models.settings import SETTINGS, SETTINGS_BY_FIELD_NAME
+from aisettings.models.tables import Role, member, organization, project, repository, user_account
+from aisettings.resolvers.loaders import projects_with_settings
+from aisettings.resolvers.mutations.audit import AuditBatch, bump_settings_version
+from aisettings.resolvers.mutations.repositories import apply_repository_values, insert_repository
+from aisettings.resolvers.mutations.settings_changes import (
+    apply_organization_settings,
+    apply_project_overrides,
+)
+from aisettings.resolvers.mutations.targets import lock_organization_row
+from aisettings.resolvers.records import (
+    OrganizationRecord,
+    ProjectRecord,
+    organization_settings_values,
+    project_record,
+    repository_record,
+)
+
+from .exchange_format import ExchangeFile, ImportFileError, OrganizationFile, ProjectFile, parse_exchange_file
+
+__all__ = ["ImportFileError", "ImportReport", "import_file"]
+
+IMPORT_ACTOR = "import"
+
+
+@dataclass
+class ImportReport:
+    """How many objects of each kind the import created, changed, or found as they were."""
+
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def count(self, kind: str, outcome: str | None = None) -> None:
+        """One more `outcome` of `kind`; without an outcome, `kind` only takes its place in the report."""
+        counter = self.counts.setdefault(kind, Counter())
+        if outcome is not None:
+            counter[outcome] += 1
+
+    def lines(self) -> list[str]:
+        return [
+            f"{kind}: {c['created']} created, {c['changed']} changed, {c['unchanged']} unchanged"
+            for kind, c in self.counts.items()
+        ]
+
+
+def _check_semantics(document: ExchangeFile) -> None:
+    """What pydantic's structure checks cannot see: duplicates and provider-specific formats."""
+    problems: list[tuple[str, str]] = []
+
+    def duplicates(path: str, keys: list[Any], what: str) -> None:
+        seen: set[Any] = set()
+        for index, key in enumerate(keys):
+            if key in seen:
+                problems.append((f"{path}[{index}]", f"{what} {key!r} appears more than once"))
+            seen.add(key)
+
+    duplicates("$.organizations", [o.slug for o in document.organizations], "organization slug")
+    for o_index, org in enumerate(document.organizations):
+        org_path = f"$.organizations[{o_index}]"
+        duplicates(f"{org_path}.members", [m.login for m in org.members], "member")
+        duplicates(f"{org_path}.projects", [p.slug for p in org.projects], "project slug")
+        for p_index, proj in enumerate(org.projects):
+            project_path = f"{org_path}.projects[{p_index}].repositories"
+            duplicates(project_path, [(r.provider, r.name.lower()) for r in proj.repositories], "repository")
+            for r_index, repo in enumerate(proj.repositories):
+                repo_path = f"{project_path}[{r_index}]"
+                name_error = repository_name_error(repo.provider, repo.name)
+                if name_error is not None:
+                    problems.append((f"{repo_path}.name", name_error))
+                for pattern_index, message in branch_patterns_errors(repo.branchPatterns or []):
+                    problems.append((f"{repo_path}.branchPatterns[{pattern_index}]", message))
+    if problems:
+        raise ImportFileError(problems)
+
+
+async def import_file(engine: AsyncEngine, raw: bytes) -> ImportReport:
+    """Validates the whole file first (ImportFileError, nothing written), then upserts it in one
+    transaction."""
+    document = parse_exchange_file(raw)
+    _check_semantics(document)
+    report = ImportReport()
+    batch_id = str(uuid.uuid4())
+    async with write_transaction(engine) as connection:
+        for org in document.organizations:
+            await _import_organization(connection, org, batch_id, report)
+    return report
+
+
+async def _import_organization(
+    connection: AsyncConnection, org: OrganizationFile, batch_id: str, report: ImportReport
+) -> None:
+    report.count("organizations")
+    existing = (
+        await connection.execute(
+            select(organization.c.id, organization.c.name).where(organization.c.slug == org.slug)
+        )
+    ).one_or_none()
+    renamed = existing is not None and org.name is not None and org.name != existing.name
+    if existing is None:
+        statement = (
+            insert(organization).values(slug=org.slug, name=org.name or org.slug).returning(organization.c.id)
+        )
+        organization_id = (await connection.execute(statement)).scalar_one()
+    else:
+        organization_id = existing.id
+        if renamed:
+            await connection.execute(
+                update(organization).where(organization.c.id == organization_id).values(name=org.name)
+            )
+    record = await lock_organization_row(connection, organization_id)
+    assert record is not None
+    audit = AuditBatch(organization_id, IMPORT_ACTOR, None, batch_id=batch_id)
+    if org.settings is not None:
+        record = await _import_organization_settings(connection, record, org, audit)
+    await _import_members(connection, organization_id, org, report)
+    await _import_projects(connection, record, org.projects, audit, report)
+    await audit.write(connection)
+    if renamed and not audit.changed_anything:
+        await bump_settings_version(connection, organization_id)
+    if existing is None:
+        report.count("organizations", "created")
+    else:
+        settings_changed = any(entry["target_type"] == "ORGANIZATION" for entry in audit.entries)
+        report.count("organizations", "changed" if renamed or settings_changed else "unchanged")
+
+
+async def _import_organization_settings(
+    connection: AsyncConnection, record: OrganizationRecord, org: OrganizationFile, audit: AuditBatch
+) -> OrganizationRecord:
+    given = cast(BaseModel, org.settings).model_dump(exclude_unset=True)
+    locked = given.pop("lockedSettings", None)
+    values = {SETTINGS_BY_FIELD_NAME[name].name: value for name, value in given.items()}
+    locks = None if locked is None else frozenset(s.name for s in SETTINGS if s.enum_name in locked)
+    return await apply_organization_settings(connection, record, values, locks, audit)
+
+
+async def _import_members(
+    connection: AsyncConnection, organization_id: int, org: OrganizationFile, report: ImportReport
+) -> None:
+    for entry in org.members:
+        user_id = (
+            await connection.execute(select(user_account.c.id).where(user_account.c.login == entry.login))
+        ).scalar_one_or_none()
+        if user_id is None:
+            statement = insert(user_account).values(login=entry.login).returning(user_account.c.id)
+            user_id = (await connection.execute(statement)).scalar_one()
+        role = Role(entry.role)
+        current = (
+            await connection.execute(
+                select(member.c.role).where(
+                    member.c.organization_id == organization_id, member.c.user_id == user_id
+                )
+            )
+        ).scalar_one_or_none()
+        if current is None:
+            await connection.execute(
+                insert(member).values(organization_id=organization_id, user_id=user_id, role=role)
+            )
+            report.count("members", "created")
+        elif current is not role:
+            await connection.execute(
+                update(member)
+                .where(member.c.organization_id == organization_id, member.c.user_id == user_id)
+                .values(role=role)
+            )
+            report.count("members", "changed")
+        else:
+            report.count("members", "unchanged")
+
+
+async def _import_projects(
+    connection: AsyncConnection,
+    record: OrganizationRecord,
+    projects: list[ProjectFile],
+    audit: AuditBatch,
+    report: ImportReport,
+) -> None:
+    rows = (
+        await connection.execute(projects_with_settings().where(project.c.organization_id == record.id))
+    ).all()
+    stored = {row.slug: project_record(row, organization_settings_values(row)) for row in rows}
+    for proj in projects:
+        report.count("projects")
+        current = stored.get(proj.slug)
+        changed = current is None
+        if current is None:
+            statement = (
+                insert(project)
+                .values(organization_id=record.id, slug=proj.slug, name=proj.name or proj.slug)
+                .returning(*project.c)
+            )
+            current = project_record((await connection.execute(statement)).one(), record.settings)
+        elif proj.name is not None and proj.name != current.name:
+            await connection.execute(update(project).where(project.c.id == current.id).values(name=proj.name))
+            changed = True
+        given = cast(BaseModel, proj.overrides).model_dump(exclude_unset=True)
+        overrides = {SETTINGS_BY_FIELD_NAME[name].name: value for name, value in given.items()}
+        (diff,) = await apply_project_overrides(
+            connection, record.settings, [current], overrides, audit, AuditAction.PROJECT_SETTINGS_UPDATED
+        )
+        changed |= diff.changed
+        await _import_repositories(connection, current, proj, audit, report)
+        outcome = "created" if proj.slug not in stored else "changed" if changed else "unchanged"
+        report.count("projects", outcome)
+
+
+async def _import_repositories(
+    connection: AsyncConnection,
+    parent: ProjectRecord,
+    proj: ProjectFile,
+    audit: AuditBatch,
+    report: ImportReport,
+) -> None:
+    rows = (await connection.execute(select(repository).where(repository.c.project_id == parent.id))).all()
+    # Providers treat names case-insensitively, as addRepository does.
+    stored = {(row.provider, row.name.lower()): repository_record(row) for row in rows}
+    for repo in proj.repositories:
+        # A field left out keeps the stored value (a new repository: AI on, the default branch only).
+        values = {
+            column: value
+            for column, value in (("ai_enabled", repo.aiEnabled), ("branch_patterns", repo.branchPatterns))
+            if value is not None
+        }
+        current = stored.get((repo.provider.value, repo.name.lower()))
+        if current is None:
+            await insert_repository(connection, parent.id, repo.provider, repo.name, values, audit)
+            report.count("repositories", "created")
+            continue
+        before = len(audit.entries)
+        await apply_repository_values(connection, [(current, parent)], values, audit)
+        report.count("repositories", "changed" if len(audit.entries) > before else "unchanged")
