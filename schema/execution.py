@@ -55,10 +55,14 @@ def _is_leaf_output(output_type: GraphQLOutputType) -> bool:
 
 
 def _plain_object(output_type: GraphQLOutputType) -> GraphQLObjectType | None:
-    """The object type of a (non-null) object field whose values need no is_type_of check."""
+    """The object type of a (non-null) object field whose is_type_of check, if any, is Strawberry's own,
+    which looks at the value alone (a type's custom is_type_of may want the resolve info)."""
     if isinstance(output_type, GraphQLNonNull):
         output_type = output_type.of_type
-    if isinstance(output_type, GraphQLObjectType) and output_type.is_type_of is None:
+    if not isinstance(output_type, GraphQLObjectType):
+        return None
+    definition = output_type.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if output_type.is_type_of is None or getattr(definition, "is_type_of", True) is None:
         return output_type
     return None
 
@@ -235,6 +239,8 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         object_type = complete_or_type
         if value is None or value is Undefined:
             return _ORDINARY if isinstance(output_type, GraphQLNonNull) else None
+        if object_type.is_type_of is not None and not object_type.is_type_of(value, None):  # type: ignore[arg-type]
+            return _ORDINARY  # graphql-core reports the value of a wrong type
         field_path = Path(path, response_name, parent_type.name)
         # From here on as graphql-core's execute_field after its resolver: the same sub-field execution
         # and the same handling of errors met on the way.

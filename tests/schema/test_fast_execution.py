@@ -171,6 +171,16 @@ class Detail:
         raise RuntimeError("a resolver that fails")
 
 
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Pet(Named):
+    pass
+
+
 @strawberry.type
 class Item:
     name: str
@@ -181,6 +191,7 @@ class Item:
     broken: strawberry.Private[Broken]
     detail: Detail | None = None
     required_detail: Detail = strawberry.field(default_factory=lambda: Detail(size=1))
+    pet: Pet | None = strawberry.field(default_factory=lambda: Pet(name="rex"))
 
     @strawberry.field
     def raises(self) -> str:
@@ -190,7 +201,7 @@ class Item:
 @strawberry.type
 class Query:
     @strawberry.field
-    def items(self) -> list[Item]:
+    def items(self) -> list[Item | None]:
         return [
             Item(name="fine", maybe=None, color=Color.RED, colors=[Color.RED], count=1, broken=Broken()),
             Item(name=None, maybe="x", color=Color.RED, colors=[], count=2, broken=Broken()),  # type: ignore[arg-type]
@@ -215,6 +226,15 @@ class Query:
                 broken=Broken(),
                 detail=Detail(size=2),
             ),
+            Item(
+                name="wrong pet",
+                maybe=None,
+                color=Color.RED,
+                colors=[],
+                count=7,
+                broken=Broken(),
+                pet=Detail(size=3),  # type: ignore[arg-type]
+            ),
         ]
 
 
@@ -222,6 +242,7 @@ UNUSUAL = """{
   items { name maybe color colors count requiredDetail { size } }
   a: items { count detail { size fails } }
   b: items { detail { size } requiredDetail { fails } }
+  c: items { pet { name } }
 }"""
 
 
