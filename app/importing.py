@@ -83,7 +83,9 @@ def _check_semantics(document: ExchangeFile) -> None:
         duplicates(f"{org_path}.projects", [p.slug for p in org.projects], "project slug")
         for p_index, proj in enumerate(org.projects):
             project_path = f"{org_path}.projects[{p_index}].repositories"
-            duplicates(project_path, [(r.provider, r.name.lower()) for r in proj.repositories], "repository")
+            # Compared ignoring case, as providers do: "Acme/Web" is "acme/web".
+            keys = [f"{r.provider.value} {r.name.lower()}" for r in proj.repositories]
+            duplicates(project_path, keys, "repository (provider and name, ignoring case)")
             for r_index, repo in enumerate(proj.repositories):
                 repo_path = f"{project_path}[{r_index}]"
                 name_error = repository_name_error(repo.provider, repo.name)

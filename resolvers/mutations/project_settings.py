@@ -92,17 +92,16 @@ async def bulk_update_project_settings(
     *,
     dry_run: bool,
 ) -> BulkResult:
-    if (project_ids is None) == (project_filter is None):
-        raise fail(
-            [INPUT],
-            UserErrorCode.CONFLICTING_INPUT,
-            "Give exactly one of projectIds and filter to choose the projects.",
-        )
-
     async def work(connection: AsyncConnection) -> BulkResult:
         organization = await lock_organization_of(
             connection, context.viewer, organization_id, [INPUT, "organizationId"], Scope.PROJECT_ADMIN
         )
+        if (project_ids is None) == (project_filter is None):
+            raise fail(
+                [INPUT],
+                UserErrorCode.CONFLICTING_INPUT,
+                "Give exactly one of projectIds and filter to choose the projects.",
+            )
         if project_ids is not None:
             targets, errors = await load_projects_in_order(
                 connection, organization.id, project_ids, [INPUT, "projectIds"]
@@ -158,9 +157,9 @@ async def reset_project_settings(
                 [not_found([*path, str(index)], "Project", gid) for index, gid in enumerate(project_ids)]
             )
             return BulkResult([], None)
+        authorize(viewer, organization.id, Scope.PROJECT_ADMIN, path)
         targets, errors = await load_projects_in_order(connection, organization.id, project_ids, path)
         raise_if_any(errors)
-        authorize(viewer, organization.id, Scope.PROJECT_ADMIN, path)
         audit = AuditBatch(organization.id, viewer.login, context.request_id)
         diffs = await apply_project_overrides(
             connection, organization.settings, targets, changes, audit, AuditAction.PROJECT_SETTINGS_RESET

@@ -237,9 +237,9 @@ async def bulk_update_repositories(
                 [not_found([*path, str(i)], "Repository", gid) for i, gid in enumerate(repository_ids)]
             )
             return BulkRepositoriesResult([], None)
+        authorize(viewer, organization.id, Scope.PROJECT_ADMIN, path)
         targets, errors = await load_repositories_in_order(connection, organization.id, repository_ids, path)
         raise_if_any(errors)
-        authorize(viewer, organization.id, Scope.PROJECT_ADMIN, path)
         values = _repository_values(ai_enabled, branch_patterns)
         audit = AuditBatch(organization.id, viewer.login, context.request_id)
         results = await apply_repository_values(connection, targets, values, audit)

@@ -3,11 +3,12 @@ JSON, and its inverse."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import io
 import json
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.tokens import create_token
-from aisettings.models.tables import Role, metadata
+from aisettings.models.database import write_transaction
+from aisettings.models.tables import Role, metadata, organization
 from tests.cli import run_cli
-from tests.factories import make_member, make_organization, make_project, make_repository
-from tests.graphql import execute
+from tests.factories import make_member, make_organization, make_project, make_repository, make_token
+from tests.graphql import document, execute, mutation, organization_id
 from tests.read_back import audit_log_nodes
 
 pytestmark = pytest.mark.usefixtures("database_environment")
@@ -336,6 +338,44 @@ async def test_reimport_with_one_changed_override_changes_only_that_override(
     assert after == before
 
 
+WEB_REPOSITORY_NAME: list[str | int] = ["organizations", 0, "projects", 0, "repositories", 0, "name"]
+
+# The name of acme's GitHub repository as first imported, and as imported again: the same repository,
+# since providers treat names case-insensitively.
+NAMES_IN_ANOTHER_CASE = [
+    pytest.param("acme/web", "Acme/Web", id="capitalized"),
+    pytest.param("Acme/Web", "acme/web", id="lowercased"),
+    pytest.param("acme/web", "ACME/WEB", id="uppercased"),
+]
+
+
+@pytest.mark.parametrize(("stored_name", "imported_name"), NAMES_IN_ANOTHER_CASE)
+async def test_reimport_of_a_repository_named_in_another_case_reports_it_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stored_name: str, imported_name: str
+) -> None:
+    assert await run_cli("import", str(write_file(tmp_path, _changed(WEB_REPOSITORY_NAME, stored_name)))) == 0
+    capsys.readouterr()
+    path = write_file(tmp_path, _changed(WEB_REPOSITORY_NAME, imported_name))
+
+    status = await run_cli("import", str(path))
+
+    assert status == 0
+    assert capsys.readouterr().out.splitlines() == NOTHING_CHANGED
+
+
+@pytest.mark.parametrize(("stored_name", "imported_name"), NAMES_IN_ANOTHER_CASE)
+async def test_reimport_of_a_repository_named_in_another_case_writes_nothing(
+    engine: AsyncEngine, tmp_path: Path, stored_name: str, imported_name: str
+) -> None:
+    assert await run_cli("import", str(write_file(tmp_path, _changed(WEB_REPOSITORY_NAME, stored_name)))) == 0
+    before = await dump_database(engine)
+    path = write_file(tmp_path, _changed(WEB_REPOSITORY_NAME, imported_name))
+
+    await run_cli("import", str(path))
+
+    assert await dump_database(engine) == before
+
+
 async def _imported_acme(engine: AsyncEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     await import_acme(tmp_path, capsys)
 
@@ -485,6 +525,13 @@ MALFORMED_FILES: dict[str, tuple[dict[str, Any] | bytes, str]] = {
         ),
         f"{PROJECT}[1].repositories[1].name:",
     ),
+    "repository-names-differing-only-in-case": (
+        _changed(
+            ["organizations", 0, "projects", 0, "repositories", 1],
+            {"provider": "GITHUB", "name": "Acme/Web"},
+        ),
+        f"{PROJECT}[0].repositories[1]: repository",
+    ),
     "invalid-branch-pattern": (
         _changed(["organizations", 0, "projects", 0, "repositories", 0, "branchPatterns", 2], "feature..x"),
         f"{PROJECT}[0].repositories[0].branchPatterns[2]:",
@@ -547,3 +594,82 @@ async def test_invalid_file_leaves_the_database_exactly_as_it_was(
     await run_cli("import", str(path))
 
     assert await dump_database(engine) == before
+
+
+async def test_repository_named_twice_is_reported_without_internal_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file(
+        tmp_path,
+        _changed(
+            ["organizations", 0, "projects", 0, "repositories", 1], {"provider": "GITHUB", "name": "Acme/Web"}
+        ),
+    )
+
+    await run_cli("import", str(path))
+
+    assert "RepositoryProvider" not in capsys.readouterr().err
+
+
+# --- An import beside the API: both write under the organization's lock ----------------------------------
+
+update_organization_settings = mutation(document("UpdateOrganizationSettings"), "updateOrganizationSettings")
+
+SETTINGS = """
+query {
+  organization(slug: "acme") {
+    settings { scanEnabled fixEnabled stoppingPoint }
+    projects { nodes { slug overrides { fixEnabled } } }
+  }
+}
+"""
+
+# An import of acme that changes one of its settings and overrides another in a new project.
+SCAN_OFF_AND_A_PROJECT = {
+    "organizations": [
+        {
+            "slug": "acme",
+            "settings": {"scanEnabled": False},
+            "projects": [{"slug": "web", "overrides": {"fixEnabled": True}}],
+        }
+    ]
+}
+
+
+async def queued_behind_the_organization_lock(
+    engine: AsyncEngine, organization_key: int, calls: dict[str, Coroutine[Any, Any, Any]]
+) -> dict[str, Any]:
+    """Starts `calls` in their order while another transaction holds the organization's write lock, so
+    that they all wait for it at once; then releases it and returns their results by name."""
+    async with write_transaction(engine) as connection:
+        await connection.execute(
+            select(organization.c.id).where(organization.c.id == organization_key).with_for_update()
+        )
+        tasks = {}
+        for name, call in calls.items():
+            tasks[name] = asyncio.ensure_future(call)
+            await asyncio.sleep(0.5)  # the command line starts a thread, an event loop and an engine
+        assert not any(task.done() for task in tasks.values()), "the calls did not wait for the lock"
+    return dict(zip(tasks, await asyncio.gather(*tasks.values()), strict=True))
+
+
+@pytest.mark.parametrize("order", [("import", "mutation"), ("mutation", "import")], ids="-then-".join)
+async def test_import_and_a_concurrent_mutation_of_the_organization_both_land(
+    engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, order: tuple[str, str]
+) -> None:
+    org = await make_organization(engine, "acme", settings={"scan_enabled": True})
+    token = await make_token(engine, org)
+    path = write_file(tmp_path, SCAN_OFF_AND_A_PROJECT)
+    calls = {
+        "import": run_cli("import", str(path)),
+        "mutation": update_organization_settings(
+            client, token, organizationId=organization_id(org), stoppingPoint="MERGE"
+        ),
+    }
+
+    results = await queued_behind_the_organization_lock(engine, org.id, {name: calls[name] for name in order})
+
+    assert (results["import"], results["mutation"]["userErrors"]) == (0, [])
+    tree = (await execute(client, token, SETTINGS))["organization"]
+    assert tree["settings"] == {"scanEnabled": False, "fixEnabled": False, "stoppingPoint": "MERGE"}
+    assert tree["projects"]["nodes"] == [{"slug": "web", "overrides": {"fixEnabled": True}}]

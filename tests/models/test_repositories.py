@@ -6,6 +6,7 @@ import pytest
 
 from aisettings.models.repositories import (
     MAX_BRANCH_PATTERNS,
+    MAX_REPOSITORY_NAME_LENGTH,
     RepositoryProvider,
     RepositoryStatus,
     branch_pattern_error,
@@ -80,6 +81,39 @@ def test_invalid_repository_name_is_explained(provider: RepositoryProvider, name
 
     assert error is not None
     assert error.startswith(f"{name!r} is not a valid repository name.")
+
+
+def gitlab_name(parts: int, part_length: int, extra: str = "") -> str:
+    """A GitLab name of `parts` parts of `part_length` characters (the last one followed by `extra`)."""
+    return "/".join(f"{number:0{part_length}d}" for number in range(parts)) + extra
+
+
+def test_gitlab_name_of_exactly_255_characters_is_valid() -> None:
+    name = gitlab_name(12, 20, "x" * 4)  # 12 * 20 + 11 slashes + 4
+
+    assert (MAX_REPOSITORY_NAME_LENGTH, len(name)) == (255, 255)
+    assert repository_name_error(GITLAB, name) is None
+
+
+# Names over 255 characters, each valid in every other respect where the provider's format allows it.
+OVERLONG_NAMES = [
+    pytest.param(GITLAB, gitlab_name(21, 20), id="GITLAB-21-parts-of-20"),
+    pytest.param(GITLAB, gitlab_name(12, 20, "x" * 5), id="GITLAB-256"),
+    pytest.param(GITLAB, "group/" + "p" * 250, id="GITLAB-long-last-part"),
+    pytest.param(GITHUB, "acme/" + "r" * 251, id="GITHUB"),
+    pytest.param(BITBUCKET, "workspace/" + "r" * 246, id="BITBUCKET"),
+]
+
+
+@pytest.mark.parametrize(("provider", "name"), OVERLONG_NAMES)
+def test_repository_name_over_255_characters_is_refused_naming_the_limit(
+    provider: RepositoryProvider, name: str
+) -> None:
+    error = repository_name_error(provider, name)
+
+    assert len(name) > 255
+    assert error is not None
+    assert "255" in error
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,13 @@
 """Organization.auditLog through the client's AuditLog document: what an import records, newest first,
-filtered and paginated."""
+filtered and paginated; readable with org:read only."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+import os
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -87,6 +89,12 @@ FIRST_IMPORT_ENTRIES = [
 # Every entry of both imports, newest first, by name: batch number and target.
 LABELS = ["2:web", "2:org", "1:api", "1:repo", "1:web", "1:org"]
 FIRST_BATCH = LABELS[2:]
+
+
+def without_zone(created_at: str, later_by: dt.timedelta = dt.timedelta()) -> str:
+    """`created_at` (plus `later_by`) as the same moment in UTC, written without a time zone."""
+    moment = dt.datetime.fromisoformat(created_at).astimezone(dt.UTC) + later_by
+    return moment.replace(tzinfo=None).isoformat()
 
 
 async def import_document(engine: AsyncEngine, exchange: dict[str, Any]) -> None:
@@ -250,6 +258,13 @@ FILTERS: list[Any] = [
         FIRST_BATCH,
         id="since-and-until",
     ),
+    # The earliest and latest times there are, once in UTC.
+    pytest.param(lambda e: {"since": "0001-01-01T00:00:00-05:00"}, LABELS, id="since-earliest-time"),
+    pytest.param(lambda e: {"since": "0001-01-01T00:00:00"}, LABELS, id="since-earliest-time-without-zone"),
+    pytest.param(lambda e: {"until": "9999-12-31T23:59:59+05:00"}, LABELS, id="until-latest-time"),
+    pytest.param(
+        lambda e: {"until": "9999-12-31T23:59:59.999999"}, LABELS, id="until-latest-time-without-zone"
+    ),
     pytest.param(
         lambda e: {"actions": ["PROJECT_SETTINGS_UPDATED"], "batchId": e["2:org"]["batchId"]},
         ["2:web"],
@@ -294,6 +309,52 @@ async def test_filter_lists_the_entries_meeting_every_condition(
 
     assert log["nodes"] == [entries[label] for label in expected]
     assert log["totalCount"] == len(expected)
+
+
+@pytest.fixture
+def local_time_five_hours_behind_utc() -> Iterator[None]:
+    """The server's local time zone is UTC-5 (a POSIX rule, no time zone database needed), so that a time
+    taken as local time would differ from the same time taken as UTC."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "EST5"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+@pytest.mark.usefixtures("local_time_five_hours_behind_utc")
+@pytest.mark.parametrize(
+    ("filter_of", "expected"),
+    [
+        pytest.param(
+            lambda e: {"since": without_zone(e["2:org"]["createdAt"])}, ["2:web", "2:org"], id="since"
+        ),
+        pytest.param(
+            lambda e: {"since": without_zone(e["2:org"]["createdAt"], MICROSECOND)}, [], id="since-just-after"
+        ),
+        pytest.param(lambda e: {"until": without_zone(e["2:org"]["createdAt"])}, FIRST_BATCH, id="until"),
+        pytest.param(
+            lambda e: {"until": without_zone(e["2:org"]["createdAt"], MICROSECOND)},
+            LABELS,
+            id="until-just-after",
+        ),
+    ],
+)
+async def test_time_without_a_zone_is_taken_as_utc(
+    engine: AsyncEngine, client: httpx.AsyncClient, filter_of: FilterOf, expected: list[str]
+) -> None:
+    token, entries = await given_two_imports(engine, client)
+
+    log = await audit_log(client, token, filter=filter_of(entries))
+
+    assert [node["id"] for node in log["nodes"]] == [entries[label]["id"] for label in expected]
 
 
 # --- Pagination ----------------------------------------------------------------------------------------
@@ -343,6 +404,8 @@ async def test_page_of_the_maximum_size_is_allowed(engine: AsyncEngine, client: 
         pytest.param({"first": -1}, id="negative-first"),
         pytest.param({"after": "abc"}, id="malformed-cursor"),
         pytest.param({"filter": {"targetId": "abc"}}, id="malformed-target-id"),
+        pytest.param({"filter": {"since": "0001-01-01T00:00:00+05:00"}}, id="since-before-year-1-in-utc"),
+        pytest.param({"filter": {"until": "9999-12-31T23:59:59-05:00"}}, id="until-after-year-9999-in-utc"),
     ],
 )
 async def test_invalid_arguments_are_a_bad_user_input_error(
@@ -381,3 +444,20 @@ async def test_id_beyond_any_stored_id_is_a_bad_user_input_error(
     found = await errors(client, token, AUDIT_LOG, {"slug": "acme", **arguments_of(key)})
 
     assert error_codes(found) == ["BAD_USER_INPUT"]
+
+
+# --- Scopes --------------------------------------------------------------------------------------------
+
+
+async def test_token_without_org_read_is_forbidden_to_read_the_audit_log(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine, "acme")
+    await import_document(engine, FIRST_IMPORT)
+    token = await make_token(engine, org, "olivia", scopes=["project:read"])
+
+    found = await errors(client, token, AUDIT_LOG, {"slug": "acme"})
+
+    assert [(error["extensions"]["code"], error["path"]) for error in found] == [
+        ("FORBIDDEN", ["organization", "auditLog"])
+    ]

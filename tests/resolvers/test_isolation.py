@@ -4,6 +4,8 @@ scopes reads only what its scopes allow."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -12,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.app.importing import import_file
 from aisettings.models.tables import Role
 from aisettings.resolvers.global_ids import encode_global_id
-from tests.factories import make_member, make_organization, make_project, make_repository, make_token
+from tests.factories import make_member, make_organization, make_token
 from tests.graphql import error_codes, errors, execute, post
 
 TYPE_NAMES = ["Organization", "Project", "Repository", "AuditEntry"]
@@ -49,6 +51,17 @@ ORGANIZATION_A = {
                     "repositories": [{"provider": "GITHUB", "name": "a/web"}],
                 }
             ],
+        }
+    ]
+}
+
+
+ACME_WITH_A_REPOSITORY = {
+    "organizations": [
+        {
+            "slug": "acme",
+            "settings": {"fixEnabled": True},
+            "projects": [{"slug": "web", "repositories": [{"provider": "GITHUB", "name": "acme/web"}]}],
         }
     ]
 }
@@ -155,19 +168,17 @@ async def test_another_organizations_id_answers_as_a_nonexistent_id(
 # --- Tokens narrowed by scopes --------------------------------------------------------------------------
 
 
-async def given_a_project_and_an_org_read_token(
-    engine: AsyncEngine, client: httpx.AsyncClient
+async def given_a_project_and_a_narrowed_token(
+    engine: AsyncEngine, client: httpx.AsyncClient, scopes: list[str]
 ) -> tuple[dict[str, str], str]:
-    """The global ids of acme's project and repository, and a token of an owner of acme narrowed to
-    org:read."""
+    """The global ids of acme and of its project, repository and audit entry (from an import), and a
+    token of an owner of acme narrowed to `scopes`."""
     org = await make_organization(engine, "acme")
-    await make_repository(engine, await make_project(engine, org, "web"), "acme/web")
     full_token = await make_token(engine, org, "alice")
-    project = (await execute(client, full_token, IDS, {"slug": "acme"}))["organization"]["projects"]["nodes"][
-        0
-    ]
-    ids = {"Project": project["id"], "Repository": project["repositories"]["nodes"][0]["id"]}
-    return ids, await make_token(engine, org, "olivia", scopes=["org:read"])
+    await import_file(engine, json.dumps(ACME_WITH_A_REPOSITORY).encode())
+    return await global_ids_of(client, full_token, "acme"), await make_token(
+        engine, org, "olivia", scopes=scopes
+    )
 
 
 @pytest.mark.parametrize(
@@ -181,7 +192,7 @@ async def given_a_project_and_an_org_read_token(
 async def test_token_without_project_read_is_forbidden_to_read_projects(
     engine: AsyncEngine, client: httpx.AsyncClient, selection: str
 ) -> None:
-    _, token = await given_a_project_and_an_org_read_token(engine, client)
+    _, token = await given_a_project_and_a_narrowed_token(engine, client, ["org:read"])
 
     found = await errors(client, token, f'query {{ organization(slug: "acme") {{ slug {selection} }} }}')
 
@@ -191,7 +202,7 @@ async def test_token_without_project_read_is_forbidden_to_read_projects(
 async def test_token_without_project_read_still_reads_its_organization(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
-    _, token = await given_a_project_and_an_org_read_token(engine, client)
+    _, token = await given_a_project_and_a_narrowed_token(engine, client, ["org:read"])
 
     data = await execute(client, token, ORGANIZATION, {"slug": "acme"})
 
@@ -202,8 +213,70 @@ async def test_token_without_project_read_still_reads_its_organization(
 async def test_node_of_a_project_or_repository_is_null_without_project_read(
     engine: AsyncEngine, client: httpx.AsyncClient, type_name: str
 ) -> None:
-    ids, token = await given_a_project_and_an_org_read_token(engine, client)
+    ids, token = await given_a_project_and_a_narrowed_token(engine, client, ["org:read"])
 
     data = await execute(client, token, NODE, {"id": ids[type_name]})
 
     assert data == {"node": None}
+
+
+# What a token narrowed to project:read reads of its organization: everything a project needs, since a
+# project means nothing without the settings it inherits; not the audit log (org:read).
+READABLE_WITH_PROJECT_READ = [
+    pytest.param(
+        'query { organization(slug: "acme") { slug name settings { fixEnabled } } }',
+        lambda ids: {},
+        {"organization": {"slug": "acme", "name": "Acme", "settings": {"fixEnabled": True}}},
+        id="organization-by-slug",
+    ),
+    pytest.param(
+        "query Node($id: ID!) { node(id: $id) { ... on Project { slug organization { slug } } } }",
+        lambda ids: {"id": ids["Project"]},
+        {"node": {"slug": "web", "organization": {"slug": "acme"}}},
+        id="organization-of-a-project-node",
+    ),
+    pytest.param(
+        "query Node($id: ID!) { node(id: $id) { ... on Repository { project { organization { slug } } } } }",
+        lambda ids: {"id": ids["Repository"]},
+        {"node": {"project": {"organization": {"slug": "acme"}}}},
+        id="organization-of-a-repository-node",
+    ),
+    pytest.param(
+        "query Node($id: ID!) { node(id: $id) { ... on Organization { slug } } }",
+        lambda ids: {"id": ids["Organization"]},
+        {"node": {"slug": "acme"}},
+        id="organization-node",
+    ),
+    pytest.param(
+        VIEWER_ORGANIZATIONS,
+        lambda ids: {},
+        {"viewer": {"organizations": {"totalCount": 1, "nodes": [{"slug": "acme"}]}}},
+        id="viewer-organizations",
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "variables_of", "expected"), READABLE_WITH_PROJECT_READ)
+async def test_token_with_only_project_read_reads_the_organization_of_its_projects(
+    engine: AsyncEngine,
+    client: httpx.AsyncClient,
+    query: str,
+    variables_of: Callable[[dict[str, str]], dict[str, Any]],
+    expected: dict[str, Any],
+) -> None:
+    ids, token = await given_a_project_and_a_narrowed_token(engine, client, ["project:read"])
+
+    data = await execute(client, token, query, variables_of(ids))
+
+    assert data == expected
+
+
+@pytest.mark.parametrize(("scopes", "visible"), [(["project:read"], False), (["org:read"], True)])
+async def test_node_of_an_audit_entry_needs_org_read(
+    engine: AsyncEngine, client: httpx.AsyncClient, scopes: list[str], visible: bool
+) -> None:
+    ids, token = await given_a_project_and_a_narrowed_token(engine, client, scopes)
+
+    data = await execute(client, token, NODE, {"id": ids["AuditEntry"]})
+
+    assert data["node"] == ({"__typename": "AuditEntry", "id": ids["AuditEntry"]} if visible else None)

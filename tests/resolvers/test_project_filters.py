@@ -188,6 +188,26 @@ async def test_text_no_database_can_store_is_a_bad_user_input_error(
     assert error_codes(found) == ["BAD_USER_INPUT"]
 
 
+async def test_filter_of_a_thousand_slugs_is_allowed(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
+    token = await make_acme(engine)
+    slugs = ["api", *(f"missing-{number}" for number in range(998)), "docs"]
+
+    page = await filtered(client, token, filter={"slugs": slugs})
+
+    assert (len(slugs), slugs_in(page)) == (1000, ["api", "docs"])
+
+
+async def test_filter_of_more_than_a_thousand_slugs_is_a_limit_exceeded_error(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    token = await make_acme(engine)
+    slugs = ["api", *(f"missing-{number}" for number in range(999)), "docs"]
+
+    found = await errors(client, token, PROJECTS, {"slug": "acme", "filter": {"slugs": slugs}})
+
+    assert (len(slugs), error_codes(found)) == (1001, ["LIMIT_EXCEEDED"])
+
+
 # --- Counts and pages -------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """Who may run which mutation: a member may change nothing, an admin projects and repositories, an owner
-everything; an owner of another organization finds nothing, exactly as if the ids did not exist. Every
-refusal writes nothing, and every payload echoes its clientMutationId."""
+everything; an owner of another organization finds nothing, exactly as if the ids did not exist. The scope
+is checked before the input is validated. Every refusal writes nothing, and every payload echoes its
+clientMutationId."""
 
 from __future__ import annotations
 
@@ -316,4 +317,118 @@ async def test_admin_setting_both_stopping_points_changes_neither(
     )
 
     assert [error["code"] for error in payload["userErrors"]] == ["FORBIDDEN"]
+    assert await stored_rows(engine) == before
+
+
+# --- Authorization comes before validation -----------------------------------------------------------------
+
+TOO_MANY = 1001
+
+# Inputs that are invalid in some way, from a role without the scope the mutation needs: (mutation, role,
+# the fields that make its input invalid). The refusal is FORBIDDEN, whatever is wrong with the input.
+INVALID_INPUTS: dict[str, tuple[str, str, Callable[[Targets], dict[str, Any]]]] = {
+    "addRepository-invalid-name-and-branch-pattern": (
+        "addRepository",
+        "member",
+        lambda ids: {"name": "not a repository", "branchPatterns": ["main", "a b"]},
+    ),
+    "addRepository-null-values": (
+        "addRepository",
+        "member",
+        lambda ids: {"aiEnabled": None, "branchPatterns": None},
+    ),
+    "addRepository-name-over-255-characters": (
+        "addRepository",
+        "member",
+        lambda ids: {"provider": "GITLAB", "name": "/".join(["g" * 20] * 21)},
+    ),
+    "updateRepository-null": ("updateRepository", "member", lambda ids: {"aiEnabled": None}),
+    "updateRepository-invalid-branch-patterns": (
+        "updateRepository",
+        "member",
+        lambda ids: {"branchPatterns": ["a..b"] * 51},
+    ),
+    "bulkUpdateRepositories-invalid-values": (
+        "bulkUpdateRepositories",
+        "member",
+        lambda ids: {"aiEnabled": None, "branchPatterns": [""]},
+    ),
+    "bulkUpdateRepositories-too-many-ids": (
+        "bulkUpdateRepositories",
+        "member",
+        lambda ids: {"repositoryIds": [ids.repository] * TOO_MANY},
+    ),
+    "updateOrganizationSettings-null-value": (
+        "updateOrganizationSettings",
+        "admin",
+        lambda ids: {"fixEnabled": None},
+    ),
+    "updateOrganizationSettings-null-locks-and-stale-version": (
+        "updateOrganizationSettings",
+        "admin",
+        lambda ids: {"lockedSettings": None, "expectedVersion": 99},
+    ),
+    "updateProjectSettings-stale-version": (
+        "updateProjectSettings",
+        "member",
+        lambda ids: {"expectedVersion": 99},
+    ),
+    "bulkUpdateProjectSettings-too-many-ids": (
+        "bulkUpdateProjectSettings",
+        "member",
+        lambda ids: {"projectIds": [ids.project] * TOO_MANY},
+    ),
+    "bulkUpdateProjectSettings-both-ids-and-filter": (
+        "bulkUpdateProjectSettings",
+        "member",
+        lambda ids: {"filter": {"slugs": ["web"]}},
+    ),
+    "resetProjectSettings-too-many-ids": (
+        "resetProjectSettings",
+        "member",
+        lambda ids: {"projectIds": [ids.project] * TOO_MANY},
+    ),
+    "setStoppingPoint-null-organization-stopping-point": (
+        "setStoppingPoint-organization",
+        "admin",
+        lambda ids: {"organizationStoppingPoint": None},
+    ),
+    "setStoppingPoint-too-many-ids": (
+        "setStoppingPoint-projects",
+        "member",
+        lambda ids: {"projectIds": [ids.project] * TOO_MANY},
+    ),
+}
+
+INVALID_INPUT_CASES = [pytest.param(*case, id=case_id) for case_id, case in INVALID_INPUTS.items()]
+
+
+@pytest.mark.parametrize(("name", "role", "invalid"), INVALID_INPUT_CASES)
+async def test_invalid_input_of_a_role_without_the_scope_is_forbidden(
+    engine: AsyncEngine,
+    client: httpx.AsyncClient,
+    name: str,
+    role: str,
+    invalid: Callable[[Targets], dict[str, Any]],
+) -> None:
+    given = await given_acme(engine, role)
+
+    payload = await run(client, given.token, MUTATIONS[name], given.targets, **invalid(given.targets))
+
+    assert [error["code"] for error in payload["userErrors"]] == ["FORBIDDEN"]
+
+
+@pytest.mark.parametrize(("name", "role", "invalid"), INVALID_INPUT_CASES)
+async def test_invalid_input_of_a_role_without_the_scope_writes_nothing(
+    engine: AsyncEngine,
+    client: httpx.AsyncClient,
+    name: str,
+    role: str,
+    invalid: Callable[[Targets], dict[str, Any]],
+) -> None:
+    given = await given_acme(engine, role)
+    before = await stored_rows(engine)
+
+    await run(client, given.token, MUTATIONS[name], given.targets, **invalid(given.targets))
+
     assert await stored_rows(engine) == before

@@ -235,6 +235,36 @@ async def test_refused_call_answers_its_error_and_writes_nothing(
     assert await stored_state(client, token) == before
 
 
+@pytest.mark.parametrize(
+    "project_ids",
+    [pytest.param({}, id="projectIds-left-out"), pytest.param({"projectIds": None}, id="projectIds-null")],
+)
+@pytest.mark.parametrize("project_stopping_point", ["SUGGESTION", None])
+async def test_project_stopping_point_without_project_ids_is_refused_with_the_organization_part(
+    engine: AsyncEngine,
+    client: httpx.AsyncClient,
+    project_ids: dict[str, None],
+    project_stopping_point: str | None,
+) -> None:
+    org = await make_organization(engine, "acme", settings={"stopping_point": StoppingPoint.PULL_REQUEST})
+    await make_project(engine, org, "web", overrides={"stopping_point": StoppingPoint.MERGE})
+    token = await make_token(engine, org)
+    before = await stored_state(client, token)
+
+    payload = await set_stopping_point(
+        client,
+        token,
+        organizationId=organization_id(org),
+        organizationStoppingPoint="MERGE",
+        projectStoppingPoint=project_stopping_point,
+        **project_ids,
+    )
+
+    assert error_fields_and_codes(payload) == [(["input", "projectStoppingPoint"], "INVALID_VALUE")]
+    assert (payload["organization"], payload["projects"]) == (None, [])
+    assert await stored_state(client, token) == before
+
+
 @pytest.mark.parametrize("make_bad_id", BAD_PROJECT_IDS.values(), ids=BAD_PROJECT_IDS.keys())
 async def test_one_bad_project_id_names_its_index_and_nothing_is_written(
     engine: AsyncEngine, client: httpx.AsyncClient, make_bad_id: MakeBadProjectId
