@@ -182,7 +182,14 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         awaitable_fields: list[str] = []
         try:
             for response_name, field_details_list, fast in self._plan(parent_type, grouped_field_set):
-                if fast is not None:
+                if fast is not None and not isinstance(fast[2], GraphQLObjectType):
+                    # Scalars and enums, most fields of all, inline: resolve, complete, done.
+                    try:
+                        results[response_name] = fast[2](fast[0](source_value))
+                        continue
+                    except Exception:  # reported by the ordinary way, which meets it again
+                        pass
+                elif fast is not None:
                     result = self._execute_fast(
                         parent_type,
                         source_value,
@@ -226,12 +233,11 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         fast: FastField,
         position_context: Any,
     ) -> Any:
-        """The field's completed value, or _ORDINARY to let graphql-core execute it."""
+        """An object field's completed value, or _ORDINARY to let graphql-core execute it."""
         resolve, output_type, complete_or_type = fast
+        assert isinstance(complete_or_type, GraphQLObjectType)
         try:
             value = resolve(source_value)
-            if not isinstance(complete_or_type, GraphQLObjectType):
-                return complete_or_type(value)  # an awaitable or an exception does not coerce: raises
             if self.is_awaitable(value) or isinstance(value, Exception):
                 return _ORDINARY
         except Exception:  # reported by the ordinary way, which meets it again
