@@ -15,10 +15,15 @@ def main() -> None:
     parser.add_argument("--database-url", help="a database to fill (default: a temporary SQLite file)")
     parser.add_argument("--projects", type=int, default=1000, help="projects in the organization (1000)")
     parser.add_argument("--repetitions", type=int, default=15, help="timed runs of each request (15)")
+    parser.add_argument(
+        "--plain-execution", action="store_true", help="graphql-core's executor alone (no fast fields)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
-        asyncio.run(run_benchmarks(url, args.projects, args.repetitions))
+        asyncio.run(
+            run_benchmarks(url, args.projects, args.repetitions, fast_execution=not args.plain_execution)
+        )
 
 
 main()

@@ -151,14 +151,16 @@ async def bench_bulk_update(client: Client, engine: AsyncEngine, repetitions: in
     )
 
 
-async def run_benchmarks(database_url: str, projects: int, repetitions: int) -> None:
+async def run_benchmarks(
+    database_url: str, projects: int, repetitions: int, *, fast_execution: bool = True
+) -> None:
     engine = create_engine(database_url)
     await migrate.upgrade(engine)
     # One project more than the tree shows: the single update's, outside the bulk's 1000.
     await create_demo_organization(engine, projects + 1, 3, replace=True)
     token = await create_token(engine, DEMO_SLUG, DEMO_OWNER, name="bench")
-    app = create_app(Config(database_url=database_url), engine=engine)
-    print(f"database: {engine.dialect.name}")
+    app = create_app(Config(database_url=database_url, fast_execution=fast_execution), engine=engine)
+    print(f"database: {engine.dialect.name}, fast execution: {'on' if fast_execution else 'off'}")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
         client = Client(http, token)
         await bench_tree(client, engine, repetitions)
