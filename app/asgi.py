@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from aisettings.models.database import create_engine
+from aisettings.schema.limits import EnforceRequestLimits
 from aisettings.schema.schema import build_schema
 from aisettings.schema.storable_text import RejectUnstorableText
 
@@ -26,7 +27,10 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     """The application. It disposes of the engine it creates, not of one it is given."""
     own_engine = engine is None
     database = engine or create_engine(config.database_url, pool_size=config.database_pool_size)
-    schema = build_schema(extensions=[RejectUnstorableText, ErrorCodes], fast_fields=config.fast_execution)
+    schema = build_schema(
+        extensions=[lambda: EnforceRequestLimits(config.limits), RejectUnstorableText, ErrorCodes],
+        fast_fields=config.fast_execution,
+    )
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -47,7 +51,16 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
 
     return Starlette(
         routes=[
-            Route("/graphql", GraphQLEndpoint(schema, database, graphiql=not config.is_production)),
+            Route(
+                "/graphql",
+                GraphQLEndpoint(
+                    schema,
+                    database,
+                    graphiql=not config.is_production,
+                    max_body_bytes=config.max_body_bytes,
+                    timeout_seconds=config.request_timeout_seconds,
+                ),
+            ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from aisettings.schema.limits import RequestLimits
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./aisettings.db"
 ENVIRONMENTS = ("development", "production")
@@ -21,6 +23,9 @@ class Config:
     database_pool_size: int = 10
     # Completes plain scalar fields without graphql-core's per-field machinery (schema/execution.py).
     fast_execution: bool = True
+    limits: RequestLimits = field(default_factory=RequestLimits)
+    max_body_bytes: int = 1_048_576
+    request_timeout_seconds: int = 30
 
     @property
     def is_production(self) -> bool:
@@ -38,6 +43,16 @@ class Config:
             environment=environment,
             database_pool_size=_positive_int(environ, "AISETTINGS_DB_POOL_SIZE", 10),
             fast_execution=_flag(environ, "AISETTINGS_FAST_EXECUTION", True),
+            limits=RequestLimits(
+                max_depth=_positive_int(environ, "AISETTINGS_MAX_QUERY_DEPTH", RequestLimits.max_depth),
+                max_aliases=_positive_int(environ, "AISETTINGS_MAX_ALIASES", RequestLimits.max_aliases),
+                max_tokens=_positive_int(environ, "AISETTINGS_MAX_TOKENS", RequestLimits.max_tokens),
+                max_nodes=_positive_int(environ, "AISETTINGS_MAX_NODES", RequestLimits.max_nodes),
+            ),
+            max_body_bytes=_positive_int(environ, "AISETTINGS_MAX_BODY_BYTES", cls.max_body_bytes),
+            request_timeout_seconds=_positive_int(
+                environ, "AISETTINGS_REQUEST_TIMEOUT_SECONDS", cls.request_timeout_seconds
+            ),
         )
 
 

@@ -41,7 +41,10 @@ class ErrorCodes(SchemaExtension):
         if (error.extensions or {}).get("code"):
             return error
         if isinstance(error, GraphQLSyntaxError):
-            code = "GRAPHQL_PARSE_FAILED"
+            # The parser's token limit (schema/limits.py) is a limit, not a syntax error of the client's.
+            code = (
+                "LIMIT_EXCEEDED" if "Document contains more than" in error.message else "GRAPHQL_PARSE_FAILED"
+            )
         elif self._executing:
             code = "BAD_USER_INPUT"
         else:

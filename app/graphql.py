@@ -3,6 +3,7 @@ Strawberry with a per-request context."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from typing import Any
@@ -12,7 +13,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from aisettings.resolvers.context import Context
@@ -33,11 +34,22 @@ class StrawberryView(GraphQL[Context, None]):
 
 
 class GraphQLEndpoint:
-    """An ASGI app: authenticates, then hands the request to Strawberry."""
+    """An ASGI app: authenticates, reads a body of at most `max_body_bytes`, then hands the request to
+    Strawberry for at most `timeout_seconds`."""
 
-    def __init__(self, schema: strawberry.Schema, engine: AsyncEngine, *, graphiql: bool) -> None:
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        engine: AsyncEngine,
+        *,
+        graphiql: bool,
+        max_body_bytes: int,
+        timeout_seconds: float,
+    ) -> None:
         self._view = StrawberryView(schema, engine, graphiql=graphiql)
         self._engine = engine
+        self._max_body_bytes = max_body_bytes
+        self._timeout_seconds = timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -52,7 +64,65 @@ class GraphQLEndpoint:
             return
         request.state.viewer = viewer
         request.state.request_id = _request_id(request)
-        await self._view(scope, receive, send)
+        body = await _body_within(request, self._max_body_bytes)
+        if body is None:
+            await _error(413, f"The request body is over the limit of {self._max_body_bytes} bytes.")(
+                scope, receive, send
+            )
+            return
+        await self._run_in_time(scope, _replaying(body, receive), send)
+
+    async def _run_in_time(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's answer, or 503 when it takes longer than the limit. A transaction cut short is
+        rolled back: a write is whole or absent."""
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await asyncio.wait_for(self._view(scope, receive, tracking_send), self._timeout_seconds)
+        except TimeoutError:
+            if not started:
+                message = (
+                    f"The request took longer than the limit of {self._timeout_seconds:g} s and was stopped."
+                )
+                await _error(503, message)(scope, receive, send)
+
+
+async def _body_within(request: Request, limit: int) -> bytes | None:
+    """The whole body, or None as soon as it is known to be over `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands `body` over again (it has been read), then what the client sends next."""
+    delivered = False
+
+    async def replay() -> Message:
+        nonlocal delivered
+        if delivered:
+            return await receive()
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def _error(status: int, message: str) -> Response:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "LIMIT_EXCEEDED"}}]}, status_code=status
+    )
 
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
