@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from strawberry.extensions import DisableIntrospection
 
 from aisettings.models.database import create_engine
 from aisettings.schema.limits import EnforceRequestLimits
@@ -28,7 +29,12 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     own_engine = engine is None
     database = engine or create_engine(config.database_url, pool_size=config.database_pool_size)
     schema = build_schema(
-        extensions=[lambda: EnforceRequestLimits(config.limits), RejectUnstorableText, ErrorCodes],
+        extensions=[
+            lambda: EnforceRequestLimits(config.limits),
+            RejectUnstorableText,
+            *([] if config.introspection else [DisableIntrospection]),
+            ErrorCodes,
+        ],
         fast_fields=config.fast_execution,
     )
 
@@ -56,7 +62,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
                 GraphQLEndpoint(
                     schema,
                     database,
-                    graphiql=not config.is_production,
+                    graphiql=config.graphiql,
                     max_body_bytes=config.max_body_bytes,
                     timeout_seconds=config.request_timeout_seconds,
                 ),

@@ -24,12 +24,10 @@ class Config:
     # Completes plain scalar fields without graphql-core's per-field machinery (schema/execution.py).
     fast_execution: bool = True
     limits: RequestLimits = field(default_factory=RequestLimits)
+    introspection: bool = True
+    graphiql: bool = True
     max_body_bytes: int = 1_048_576
     request_timeout_seconds: int = 30
-
-    @property
-    def is_production(self) -> bool:
-        return self.environment == "production"
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Config:
@@ -43,6 +41,9 @@ class Config:
             environment=environment,
             database_pool_size=_positive_int(environ, "AISETTINGS_DB_POOL_SIZE", 10),
             fast_execution=_flag(environ, "AISETTINGS_FAST_EXECUTION", True),
+            introspection=_flag(environ, "AISETTINGS_INTROSPECTION", True),
+            # GraphiQL is for people exploring the API: on where they develop, off in production.
+            graphiql=_flag(environ, "AISETTINGS_GRAPHIQL", environment == "development"),
             limits=RequestLimits(
                 max_depth=_positive_int(environ, "AISETTINGS_MAX_QUERY_DEPTH", RequestLimits.max_depth),
                 max_aliases=_positive_int(environ, "AISETTINGS_MAX_ALIASES", RequestLimits.max_aliases),

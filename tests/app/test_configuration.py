@@ -1,0 +1,71 @@
+"""Configuration comes from the environment; GraphiQL and introspection can be switched off."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from graphql import get_introspection_query
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aisettings.app.asgi import create_app
+from aisettings.app.config import Config, ConfigurationError
+from tests.factories import make_organization, make_token
+from tests.graphql import errors, execute
+
+
+@pytest.mark.parametrize(
+    ("environ", "graphiql", "introspection"),
+    [
+        ({}, True, True),
+        ({"AISETTINGS_ENV": "production"}, False, True),
+        ({"AISETTINGS_ENV": "production", "AISETTINGS_GRAPHIQL": "1"}, True, True),
+        ({"AISETTINGS_INTROSPECTION": "false"}, True, False),
+    ],
+    ids=["development", "production", "production with GraphiQL", "no introspection"],
+)
+def test_graphiql_and_introspection_follow_the_environment(
+    environ: dict[str, str], graphiql: bool, introspection: bool
+) -> None:
+    config = Config.from_environment(environ)
+
+    assert (config.graphiql, config.introspection) == (graphiql, introspection)
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [{"AISETTINGS_ENV": "staging"}, {"AISETTINGS_MAX_NODES": "many"}, {"AISETTINGS_GRAPHIQL": "maybe"}],
+    ids=["unknown environment", "not a number", "not a flag"],
+)
+def test_a_wrong_value_is_a_configuration_error_naming_the_variable(environ: dict[str, str]) -> None:
+    (name,) = environ
+
+    with pytest.raises(ConfigurationError, match=name):
+        Config.from_environment(environ)
+
+
+async def test_introspection_switched_off_is_refused_and_queries_still_run(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    token = await make_token(engine, await make_organization(engine))
+    app = create_app(Config(database_url=database_url, introspection=False), engine=engine)
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        refused = await errors(client, token, get_introspection_query())
+        data = await execute(client, token, "{ viewer { login } }")
+
+    assert {error["extensions"]["code"] for error in refused} == {"GRAPHQL_VALIDATION_FAILED"}
+    assert data == {"viewer": {"login": "alice"}}
+
+
+async def test_without_graphiql_a_browser_gets_no_page(engine: AsyncEngine, database_url: str) -> None:
+    app = create_app(Config(database_url=database_url, graphiql=False), engine=engine)
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        response = await client.get("/graphql", headers={"Accept": "text/html"})
+
+    assert response.status_code == 401
+    assert "text/html" not in response.headers["content-type"]
