@@ -12,9 +12,10 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from strawberry.extensions import DisableIntrospection
+from strawberry.extensions import DisableIntrospection, ValidationCache
 
 from aisettings.models.database import create_engine
+from aisettings.schema.document_cache import CachedParsing
 from aisettings.schema.limits import EnforceRequestLimits
 from aisettings.schema.schema import build_schema
 from aisettings.schema.storable_text import RejectUnstorableText
@@ -31,6 +32,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     schema = build_schema(
         extensions=[
             lambda: EnforceRequestLimits(config.limits),
+            lambda: CachedParsing(maxsize=config.document_cache_size),
+            lambda: ValidationCache(maxsize=config.document_cache_size),
             RejectUnstorableText,
             *([] if config.introspection else [DisableIntrospection]),
             ErrorCodes,

@@ -26,6 +26,8 @@ class Config:
     limits: RequestLimits = field(default_factory=RequestLimits)
     introspection: bool = True
     graphiql: bool = True
+    # Parsed and validated documents kept per worker, by query text (least recently used go first).
+    document_cache_size: int = 256
     max_body_bytes: int = 1_048_576
     request_timeout_seconds: int = 30
 
@@ -42,6 +44,9 @@ class Config:
             database_pool_size=_positive_int(environ, "AISETTINGS_DB_POOL_SIZE", 10),
             fast_execution=_flag(environ, "AISETTINGS_FAST_EXECUTION", True),
             introspection=_flag(environ, "AISETTINGS_INTROSPECTION", True),
+            document_cache_size=_positive_int(
+                environ, "AISETTINGS_DOCUMENT_CACHE_SIZE", cls.document_cache_size
+            ),
             # GraphiQL is for people exploring the API: on where they develop, off in production.
             graphiql=_flag(environ, "AISETTINGS_GRAPHIQL", environment == "development"),
             limits=RequestLimits(

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import make_organization, make_token
-from tests.graphql import errors
+from tests.graphql import errors, post
 
 PROJECTS_PAGE = (
     'query ($first: Int) { organization(slug: "acme") { projects(first: $first) { totalCount } } }'
@@ -50,3 +50,19 @@ async def test_a_fault_of_the_request_is_answered_with_its_code_and_never_masked
 
     assert [error["extensions"]["code"] for error in found] == [code]
     assert all("errorId" not in error["extensions"] for error in found)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["{ viewer { login } }", "{ viewer { login ", "{ viewer { nope } }"],
+    ids=["valid", "unparsable", "invalid"],
+)
+async def test_a_document_sent_again_gets_the_same_answer_from_the_document_caches(
+    engine: AsyncEngine, client: httpx.AsyncClient, query: str
+) -> None:
+    token = await make_token(engine, await make_organization(engine))
+
+    first = await post(client, token, query)
+    again = await post(client, token, query)
+
+    assert (again.status_code, again.json()) == (first.status_code, first.json())
