@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -23,6 +24,7 @@ from aisettings.schema.storable_text import RejectUnstorableText
 from .config import Config
 from .errors import ErrorCodes
 from .graphql import GraphQLEndpoint
+from .security_headers import SecurityHeaders
 
 
 def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
@@ -73,5 +75,6 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
+        middleware=[Middleware(SecurityHeaders)],
         lifespan=lifespan,
     )
