@@ -18,6 +18,7 @@ from strawberry.extensions import DisableIntrospection, ValidationCache
 from aisettings.models.database import create_engine
 from aisettings.schema.document_cache import CachedParsing
 from aisettings.schema.limits import EnforceRequestLimits
+from aisettings.schema.operation_name import RequireOperationName
 from aisettings.schema.schema import build_schema
 from aisettings.schema.storable_text import RejectUnstorableText
 
@@ -36,6 +37,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             lambda: EnforceRequestLimits(config.limits),
             lambda: CachedParsing(maxsize=config.document_cache_size),
             lambda: ValidationCache(maxsize=config.document_cache_size),
+            RequireOperationName,
             RejectUnstorableText,
             *([] if config.introspection else [DisableIntrospection]),
             ErrorCodes,

@@ -66,3 +66,17 @@ async def test_a_document_sent_again_gets_the_same_answer_from_the_document_cach
     again = await post(client, token, query)
 
     assert (again.status_code, again.json()) == (first.status_code, first.json())
+
+
+async def test_a_document_of_several_operations_runs_only_the_one_named(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    token = await make_token(engine, await make_organization(engine))
+    two = "query Login { viewer { login } } query Organizations { viewer { organizations { totalCount } } }"
+
+    unnamed = await post(client, token, two)
+    named = await post(client, token, two, operation_name="Organizations")
+
+    assert [error["extensions"]["code"] for error in unnamed.json()["errors"]] == ["BAD_USER_INPUT"]
+    assert unnamed.json()["data"] is None
+    assert named.json() == {"data": {"viewer": {"organizations": {"totalCount": 1}}}}
