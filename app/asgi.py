@@ -24,6 +24,7 @@ from aisettings.schema.storable_text import RejectUnstorableText
 
 from .config import Config
 from .errors import ErrorCodes
+from .garbage_collection import tune_garbage_collector
 from .graphql import GraphQLEndpoint
 from .security_headers import SecurityHeaders
 
@@ -58,6 +59,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        tune_garbage_collector(config.gc_young_threshold)
         yield
         if own_engine:
             await database.dispose()

@@ -28,6 +28,8 @@ class Config:
     graphiql: bool = True
     # Parsed and validated documents kept per worker, by query text (least recently used go first).
     document_cache_size: int = 256
+    # Allocations between passes of the garbage collector's young generation (app/garbage_collection.py).
+    gc_young_threshold: int = 50_000
     max_body_bytes: int = 1_048_576
     request_timeout_seconds: int = 30
 
@@ -47,6 +49,7 @@ class Config:
             document_cache_size=_positive_int(
                 environ, "AISETTINGS_DOCUMENT_CACHE_SIZE", cls.document_cache_size
             ),
+            gc_young_threshold=_non_negative_int(environ, "AISETTINGS_GC_THRESHOLD", cls.gc_young_threshold),
             # GraphiQL is for people exploring the API: on where they develop, off in production.
             graphiql=_flag(environ, "AISETTINGS_GRAPHIQL", environment == "development"),
             limits=RequestLimits(
@@ -60,6 +63,15 @@ class Config:
                 environ, "AISETTINGS_REQUEST_TIMEOUT_SECONDS", cls.request_timeout_seconds
             ),
         )
+
+
+def _non_negative_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit():
+        raise ConfigurationError(f"{name} must be a whole number, 0 or more, not {raw!r}.")
+    return int(raw)
 
 
 def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:

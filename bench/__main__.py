@@ -18,11 +18,18 @@ def main() -> None:
     parser.add_argument(
         "--plain-execution", action="store_true", help="graphql-core's executor alone (no fast fields)"
     )
+    parser.add_argument("--default-gc", action="store_true", help="Python's garbage-collector settings")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
         asyncio.run(
-            run_benchmarks(url, args.projects, args.repetitions, fast_execution=not args.plain_execution)
+            run_benchmarks(
+                url,
+                args.projects,
+                args.repetitions,
+                fast_execution=not args.plain_execution,
+                tune_gc=not args.default_gc,
+            )
         )
 
 

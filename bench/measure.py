@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.app.asgi import create_app
 from aisettings.app.config import Config
 from aisettings.app.demo import DEMO_OWNER, DEMO_SLUG, create_demo_organization
+from aisettings.app.garbage_collection import tune_garbage_collector
 from aisettings.app.tokens import create_token
 from aisettings.models import migrate
 from aisettings.models.database import create_engine
@@ -152,15 +153,21 @@ async def bench_bulk_update(client: Client, engine: AsyncEngine, repetitions: in
 
 
 async def run_benchmarks(
-    database_url: str, projects: int, repetitions: int, *, fast_execution: bool = True
+    database_url: str, projects: int, repetitions: int, *, fast_execution: bool = True, tune_gc: bool = True
 ) -> None:
     engine = create_engine(database_url)
     await migrate.upgrade(engine)
     # One project more than the tree shows: the single update's, outside the bulk's 1000.
     await create_demo_organization(engine, projects + 1, 3, replace=True)
     token = await create_token(engine, DEMO_SLUG, DEMO_OWNER, name="bench")
-    app = create_app(Config(database_url=database_url, fast_execution=fast_execution), engine=engine)
-    print(f"database: {engine.dialect.name}, fast execution: {'on' if fast_execution else 'off'}")
+    config = Config(database_url=database_url, fast_execution=fast_execution)
+    app = create_app(config, engine=engine)
+    if tune_gc:  # as the server does when it starts (the ASGI transport runs no lifespan)
+        tune_garbage_collector(config.gc_young_threshold)
+    print(
+        f"database: {engine.dialect.name}, fast execution: {'on' if fast_execution else 'off'}, "
+        f"garbage collector: {'tuned' if tune_gc else 'Python defaults'}"
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
         client = Client(http, token)
         await bench_tree(client, engine, repetitions)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import httpx
 import pytest
 from graphql import get_introspection_query
@@ -33,8 +35,13 @@ def test_graphiql_and_introspection_follow_the_environment(
 
 @pytest.mark.parametrize(
     "environ",
-    [{"AISETTINGS_ENV": "staging"}, {"AISETTINGS_MAX_NODES": "many"}, {"AISETTINGS_GRAPHIQL": "maybe"}],
-    ids=["unknown environment", "not a number", "not a flag"],
+    [
+        {"AISETTINGS_ENV": "staging"},
+        {"AISETTINGS_MAX_NODES": "many"},
+        {"AISETTINGS_GRAPHIQL": "maybe"},
+        {"AISETTINGS_GC_THRESHOLD": "-1"},
+    ],
+    ids=["unknown environment", "not a number", "not a flag", "negative"],
 )
 def test_a_wrong_value_is_a_configuration_error_naming_the_variable(environ: dict[str, str]) -> None:
     (name,) = environ
@@ -69,3 +76,20 @@ async def test_without_graphiql_a_browser_gets_no_page(engine: AsyncEngine, data
 
     assert response.status_code == 401
     assert "text/html" not in response.headers["content-type"]
+
+
+@pytest.mark.parametrize("threshold", [50_000, 0], ids=["tuned", "Python's defaults"])
+async def test_the_server_tunes_the_garbage_collector_when_it_starts(
+    engine: AsyncEngine, database_url: str, threshold: int
+) -> None:
+    before = gc.get_threshold()
+    app = create_app(Config(database_url=database_url, gc_young_threshold=threshold), engine=engine)
+
+    try:
+        async with app.router.lifespan_context(app):
+            young = gc.get_threshold()[0]
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+    assert young == (threshold or before[0])
