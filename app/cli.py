@@ -25,6 +25,7 @@ from .demo import DEMO_OWNER, DEMO_SLUG, DemoExistsError, create_demo_organizati
 from .exchange_format import ImportFileError
 from .exporting import export_organizations
 from .importing import import_file
+from .logs import logging_config
 from .tokens import TokenError, create_token, list_tokens, revoke_token
 
 T = TypeVar("T")
@@ -75,7 +76,7 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_level="info",
+        log_config=logging_config(json_lines=config.json_logs),
     )
 
 

@@ -30,6 +30,8 @@ class Config:
     document_cache_size: int = 256
     # Allocations between passes of the garbage collector's young generation (app/garbage_collection.py).
     gc_young_threshold: int = 50_000
+    # One JSON object a log line (for collectors) rather than plain text.
+    json_logs: bool = False
     max_body_bytes: int = 1_048_576
     request_timeout_seconds: int = 30
 
@@ -50,6 +52,8 @@ class Config:
                 environ, "AISETTINGS_DOCUMENT_CACHE_SIZE", cls.document_cache_size
             ),
             gc_young_threshold=_non_negative_int(environ, "AISETTINGS_GC_THRESHOLD", cls.gc_young_threshold),
+            json_logs=_log_format(environ, default="json" if environment == "production" else "text")
+            == "json",
             # GraphiQL is for people exploring the API: on where they develop, off in production.
             graphiql=_flag(environ, "AISETTINGS_GRAPHIQL", environment == "development"),
             limits=RequestLimits(
@@ -63,6 +67,13 @@ class Config:
                 environ, "AISETTINGS_REQUEST_TIMEOUT_SECONDS", cls.request_timeout_seconds
             ),
         )
+
+
+def _log_format(environ: Mapping[str, str], default: str) -> str:
+    log_format = environ.get("AISETTINGS_LOG_FORMAT", default)
+    if log_format not in ("json", "text"):
+        raise ConfigurationError(f"AISETTINGS_LOG_FORMAT must be json or text, not {log_format!r}.")
+    return log_format
 
 
 def _non_negative_int(environ: Mapping[str, str], name: str, default: int) -> int:

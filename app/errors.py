@@ -19,6 +19,8 @@ from strawberry.extensions import SchemaExtension
 
 from aisettings.resolvers.errors import ClientError
 
+from .logs import current_request_id
+
 logger = logging.getLogger("aisettings.errors")
 
 
@@ -55,7 +57,13 @@ class ErrorCodes(SchemaExtension):
 
 def _masked(error: GraphQLError) -> GraphQLError:
     error_id = uuid.uuid4().hex
-    logger.error("unexpected error %s at %s", error_id, error.path, exc_info=error.original_error)
+    logger.error(
+        "unexpected error %s at %s",
+        error_id,
+        error.path,
+        exc_info=error.original_error,
+        extra={"error_id": error_id, "request_id": current_request_id.get()},
+    )
     return GraphQLError(
         "Internal server error.",
         nodes=error.nodes,

@@ -19,6 +19,8 @@ from strawberry.asgi import GraphQL
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.viewer import authenticate
 
+from .logs import current_request_id
+
 
 class StrawberryView(GraphQL[Context, None]):
     def __init__(self, schema: strawberry.Schema, engine: AsyncEngine, *, graphiql: bool) -> None:
@@ -64,6 +66,7 @@ class GraphQLEndpoint:
             return
         request.state.viewer = viewer
         request.state.request_id = _request_id(request)
+        current_request_id.set(request.state.request_id)
         body = await _body_within(request, self._max_body_bytes)
         if body is None:
             await _error(413, f"The request body is over the limit of {self._max_body_bytes} bytes.")(

@@ -4,6 +4,8 @@ INTERNAL_SERVER_ERROR with an error id, never the database's words."""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.app.logs import JsonFormatter
 from aisettings.models.database import create_engine
 from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import Org, make_organization, make_project, make_token, stored_rows
@@ -176,6 +179,27 @@ async def test_a_mutation_whose_audit_entries_fail_answers_a_masked_internal_ser
     assert body["errors"][0]["extensions"]["errorId"]
     for leak in (REFUSAL, "audit_entry", "INSERT", "trigger", "Traceback"):
         assert leak.lower() not in response.text.lower(), response.text
+
+
+@pytest.mark.usefixtures("audit_inserts_fail")
+async def test_the_masked_error_is_logged_with_its_error_id_request_id_and_traceback(
+    engine: AsyncEngine, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    token, call = await given_a_call_whose_audit_entries_fail(engine, CALLS["updateProjectSettings"])
+
+    with caplog.at_level(logging.ERROR, logger="aisettings.errors"):
+        response = await client.post(
+            "/graphql",
+            json={"query": call.query, "variables": call.variables, "operationName": call.operation_name},
+            headers={"Authorization": f"Bearer {token}", "X-Request-ID": "req-atomicity-1"},
+        )
+
+    error_id = response.json()["errors"][0]["extensions"]["errorId"]
+    (record,) = [r for r in caplog.records if r.name == "aisettings.errors"]
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["error_id"], line["request_id"], line["level"]) == (error_id, "req-atomicity-1", "ERROR")
+    assert REFUSAL in line["exception"]
+    assert token not in json.dumps(line)
 
 
 @pytest.mark.parametrize("make_call", CALLS.values(), ids=CALLS.keys())
