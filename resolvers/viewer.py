@@ -19,10 +19,7 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 class Viewer:
     """A user acting through one API token, in the one organization that token belongs to."""
 
-    user_id: int
     login: str
-    token_id: int
-    token_name: str
     organization_id: int
     scopes: frozenset[Scope]
 
@@ -43,11 +40,9 @@ async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
     statement = (
         select(
             api_token.c.id,
-            api_token.c.name,
             api_token.c.scopes,
             api_token.c.organization_id,
             api_token.c.last_used_at,
-            user_account.c.id.label("user_id"),
             user_account.c.login,
             member.c.role,
         )
@@ -70,10 +65,7 @@ async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
                 update(api_token).where(api_token.c.id == row.id).values(last_used_at=now)
             )
     return Viewer(
-        user_id=row.user_id,
         login=row.login,
-        token_id=row.id,
-        token_name=row.name,
         organization_id=row.organization_id,
         scopes=granted_scopes(row.role, row.scopes),
     )

@@ -24,6 +24,7 @@ from graphql import (
     Undefined,
     VariableNode,
     get_named_type,
+    get_operation_ast,
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
@@ -137,7 +138,7 @@ class EnforceRequestLimits(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
-        operation = _selected_operation(document.definitions if document else [], context.operation_name)
+        operation = get_operation_ast(document, context.operation_name) if document else None
         if operation is not None and document is not None:
             measure = measure_operation(
                 context.schema._schema, list(document.definitions), operation, context.variables or {}
@@ -161,10 +162,3 @@ class EnforceRequestLimits(SchemaExtension):
                     extensions={"code": LIMIT_EXCEEDED, "limit": name, "maximum": maximum, "actual": actual},
                 )
         return None
-
-
-def _selected_operation(definitions: Any, name: str | None) -> OperationDefinitionNode | None:
-    operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name is not None and o.name.value == name), None)
