@@ -1,43 +1,43 @@
-"""The /graphql endpoint: GraphiQL for browsers, and for everything else a bearer token first, then
-Strawberry with a per-request context."""
+"""The /graphql endpoint: GraphiQL for browsers, and for everything else a bearer token first, then the
+operation, run by the Strawberry schema with a per-request context."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 import uuid
-from typing import Any
 
-import orjson
 import strawberry
+from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.types import Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry.exceptions import MissingQueryError
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from aisettings.resolvers.context import Context
-from aisettings.resolvers.viewer import authenticate
+from aisettings.resolvers.viewer import Viewer, authenticate
 
+from .graphql_over_http import (
+    MediaType,
+    Params,
+    ProtocolError,
+    json_response,
+    negotiate,
+    params_from_body,
+    params_from_query_string,
+    request_error_status,
+)
 from .logs import current_request_id
 
 
-class StrawberryView(GraphQL[Context, None]):
-    def __init__(self, schema: strawberry.Schema, engine: AsyncEngine, *, graphiql: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
-        self._engine = engine
-
-    async def get_context(self, request: Request | Any, response: Response | Any) -> Context:
-        state = request.state
-        return Context(engine=self._engine, viewer=state.viewer, request_id=state.request_id)
-
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
-
-
 class GraphQLEndpoint:
-    """An ASGI app: authenticates, reads a body of at most `max_body_bytes`, then hands the request to
-    Strawberry for at most `timeout_seconds`."""
+    """An ASGI app speaking GraphQL over HTTP (app/graphql_over_http.py): authenticates, reads a body of at
+    most `max_body_bytes`, then runs the operation for at most `timeout_seconds`."""
 
     def __init__(
         self,
@@ -48,51 +48,99 @@ class GraphQLEndpoint:
         max_body_bytes: int,
         timeout_seconds: float,
     ) -> None:
-        self._view = StrawberryView(schema, engine, graphiql=graphiql)
+        self._schema = schema
         self._engine = engine
+        self._graphiql = graphiql
         self._max_body_bytes = max_body_bytes
         self._timeout_seconds = timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        if self._view.graphql_ide and _wants_graphiql(request):
+        response = await self._respond(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def _respond(self, request: Request) -> Response:
+        if self._graphiql and _wants_graphiql(request):
             # The GraphiQL page holds no data: no token is needed to load it.
-            await (await self._view.render_graphql_ide(request))(scope, receive, send)
-            return
-        token = _bearer_token(request)
-        viewer = None if token is None else await authenticate(self._engine, token)
-        if viewer is None:
-            await _unauthenticated(token)(scope, receive, send)
-            return
-        request.state.viewer = viewer
-        request.state.request_id = _request_id(request)
-        current_request_id.set(request.state.request_id)
+            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+        try:
+            if request.method not in ("GET", "POST"):
+                raise ProtocolError(405, "GraphQL is served over GET and POST.", {"Allow": "GET, POST"})
+            media_type = negotiate(request.headers.get("accept"))
+        except ProtocolError as error:
+            return error.response()
+        try:
+            return await self._graphql(request, media_type)
+        except ProtocolError as error:
+            return error.response(media_type)
+
+    async def _graphql(self, request: Request, media_type: MediaType) -> Response:
+        viewer = await _viewer(self._engine, request)
+        request_id = _request_id(request)
+        current_request_id.set(request_id)
+        params = await self._params(request)
+        context = Context(engine=self._engine, viewer=viewer, request_id=request_id)
+        try:
+            result = await asyncio.wait_for(self._execute(request, params, context), self._timeout_seconds)
+        except TimeoutError:
+            # The transaction cut short is rolled back: a write is whole or absent.
+            message = (
+                f"The request took longer than the limit of {self._timeout_seconds:g} s and was stopped."
+            )
+            raise ProtocolError(503, message, code="LIMIT_EXCEEDED") from None
+        return _answer(result, media_type)
+
+    async def _params(self, request: Request) -> Params:
+        if request.method == "GET":
+            return params_from_query_string(request.query_params)
         body = await _body_within(request, self._max_body_bytes)
         if body is None:
-            await _error(413, f"The request body is over the limit of {self._max_body_bytes} bytes.")(
-                scope, receive, send
-            )
-            return
-        await self._run_in_time(scope, _replaying(body, receive), send)
+            message = f"The request body is over the limit of {self._max_body_bytes} bytes."
+            raise ProtocolError(413, message, code="LIMIT_EXCEEDED")
+        return params_from_body(request.headers.get("content-type"), body)
 
-    async def _run_in_time(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Strawberry's answer, or 503 when it takes longer than the limit. A transaction cut short is
-        rolled back: a write is whole or absent."""
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+    async def _execute(self, request: Request, params: Params, context: Context) -> ExecutionResult:
         try:
-            await asyncio.wait_for(self._view(scope, receive, tracking_send), self._timeout_seconds)
-        except TimeoutError:
-            if not started:
-                message = (
-                    f"The request took longer than the limit of {self._timeout_seconds:g} s and was stopped."
-                )
-                await _error(503, message)(scope, receive, send)
+            return await self._schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=ALLOWED_OPERATIONS[request.method],
+                operation_extensions=params.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            raise ProtocolError(
+                405,
+                f"A {error.operation_type.value} is sent with POST, not {request.method}.",
+                {"Allow": "POST"},
+            ) from None
+        except CannotGetOperationTypeError as error:
+            return _request_error(f"The document has no operation named {error.operation_name!r}.")
+        except MissingQueryError:
+            return _request_error("The query is empty.")
+
+
+ALLOWED_OPERATIONS = {
+    "GET": frozenset({OperationType.QUERY}),
+    "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
+}
+
+
+def _request_error(message: str) -> ExecutionResult:
+    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})])
+
+
+def _answer(result: ExecutionResult, media_type: MediaType) -> Response:
+    """The result as the protocol wants it: a request error (nothing executed: no error has a path) has
+    no `data`, and under application/graphql-response+json an HTTP status of 400."""
+    errors = result.errors or []
+    executed = result.data is not None or any(error.path is not None for error in errors)
+    body: dict[str, object] = {"data": result.data} if executed else {}
+    if errors:
+        body["errors"] = [error.formatted for error in errors]
+    if result.extensions:
+        body["extensions"] = result.extensions
+    return json_response(200 if executed else request_error_status(media_type), body, media_type)
 
 
 async def _body_within(request: Request, limit: int) -> bytes | None:
@@ -106,26 +154,6 @@ async def _body_within(request: Request, limit: int) -> bytes | None:
         if len(body) > limit:
             return None
     return bytes(body)
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """A receive that hands `body` over again (it has been read), then what the client sends next."""
-    delivered = False
-
-    async def replay() -> Message:
-        nonlocal delivered
-        if delivered:
-            return await receive()
-        delivered = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
-
-
-def _error(status: int, message: str) -> Response:
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": "LIMIT_EXCEEDED"}}]}, status_code=status
-    )
 
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -153,14 +181,17 @@ def _bearer_token(request: Request) -> str | None:
     return credentials.strip()
 
 
-def _unauthenticated(token: str | None) -> Response:
-    message = (
-        "Authentication required: send an API token as `Authorization: Bearer <token>`."
-        if token is None
-        else "The API token is unknown or revoked."
-    )
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
-        status_code=401,
-        headers={"WWW-Authenticate": 'Bearer realm="aisettings"'},
-    )
+async def _viewer(engine: AsyncEngine, request: Request) -> Viewer:
+    """The viewer the request's bearer token belongs to; 401 without a token or with an unknown one."""
+    token = _bearer_token(request)
+    viewer = None if token is None else await authenticate(engine, token)
+    if viewer is None:
+        message = (
+            "Authentication required: send an API token as `Authorization: Bearer <token>`."
+            if token is None
+            else "The API token is unknown or revoked."
+        )
+        raise ProtocolError(
+            401, message, {"WWW-Authenticate": 'Bearer realm="aisettings"'}, code="UNAUTHENTICATED"
+        )
+    return viewer

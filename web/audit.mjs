@@ -1,8 +1,9 @@
 // The GraphQL-over-HTTP audits of the `graphql-http` package (the spec's reference implementation) against
-// a running server: `node audit.mjs URL TOKEN`. Prints every audit; exits 1 on any warning or error.
+// a running server: `node audit.mjs [URL TOKEN]` (by default AISETTINGS_URL and AISETTINGS_TOKEN, as
+// .ci/with-demo-server sets them). Prints every audit; exits 1 on any warning or error.
 import { serverAudits } from 'graphql-http';
 
-const [url, token] = process.argv.slice(2);
+const [url, token] = process.argv.length > 2 ? process.argv.slice(2) : [process.env.AISETTINGS_URL, process.env.AISETTINGS_TOKEN];
 if (!url || !token) {
   console.error('usage: node audit.mjs URL TOKEN');
   process.exit(2);
