@@ -19,6 +19,7 @@ from aisettings.models.database import create_engine
 from aisettings.schema.document_cache import CachedParsing
 from aisettings.schema.limits import EnforceRequestLimits
 from aisettings.schema.operation_name import RequireOperationName
+from aisettings.schema.query_marker import MarkQueries
 from aisettings.schema.schema import build_schema
 from aisettings.schema.storable_text import RejectUnstorableText
 
@@ -26,6 +27,7 @@ from .config import Config
 from .errors import ErrorCodes
 from .garbage_collection import tune_garbage_collector
 from .graphql import GraphQLEndpoint
+from .response_cache import ResponseCache
 from .security_headers import SecurityHeaders
 
 
@@ -39,6 +41,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             lambda: CachedParsing(maxsize=config.document_cache_size),
             lambda: ValidationCache(maxsize=config.document_cache_size),
             RequireOperationName,
+            MarkQueries,
             RejectUnstorableText,
             *([] if config.introspection else [DisableIntrospection]),
             ErrorCodes,
@@ -74,6 +77,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
                     graphiql=config.graphiql,
                     max_body_bytes=config.max_body_bytes,
                     timeout_seconds=config.request_timeout_seconds,
+                    response_cache=ResponseCache(config.response_cache_bytes),
                 ),
             ),
             Route("/healthz", healthz),

@@ -28,6 +28,8 @@ class Config:
     graphiql: bool = True
     # Parsed and validated documents kept per worker, by query text (least recently used go first).
     document_cache_size: int = 256
+    # Bytes of answers kept per worker (app/response_cache.py); 0 turns the response cache off.
+    response_cache_bytes: int = 64 * 1024 * 1024
     # Allocations between passes of the garbage collector's young generation (app/garbage_collection.py).
     gc_young_threshold: int = 50_000
     # One JSON object a log line (for collectors) rather than plain text.
@@ -50,6 +52,9 @@ class Config:
             introspection=_flag(environ, "AISETTINGS_INTROSPECTION", True),
             document_cache_size=_positive_int(
                 environ, "AISETTINGS_DOCUMENT_CACHE_SIZE", cls.document_cache_size
+            ),
+            response_cache_bytes=_non_negative_int(
+                environ, "AISETTINGS_RESPONSE_CACHE_BYTES", cls.response_cache_bytes
             ),
             gc_young_threshold=_non_negative_int(environ, "AISETTINGS_GC_THRESHOLD", cls.gc_young_threshold),
             json_logs=_log_format(environ, default="json" if environment == "production" else "text")

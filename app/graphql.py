@@ -7,6 +7,7 @@ import asyncio
 import re
 import uuid
 
+import orjson
 import strawberry
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -26,13 +27,14 @@ from .graphql_over_http import (
     MediaType,
     Params,
     ProtocolError,
-    json_response,
+    encoded_response,
     negotiate,
     params_from_body,
     params_from_query_string,
     request_error_status,
 )
 from .logs import current_request_id
+from .response_cache import ResponseCache, request_key
 
 
 class GraphQLEndpoint:
@@ -47,8 +49,10 @@ class GraphQLEndpoint:
         graphiql: bool,
         max_body_bytes: int,
         timeout_seconds: float,
+        response_cache: ResponseCache,
     ) -> None:
         self._schema = schema
+        self._cache = response_cache
         self._engine = engine
         self._graphiql = graphiql
         self._max_body_bytes = max_body_bytes
@@ -78,6 +82,9 @@ class GraphQLEndpoint:
         request_id = _request_id(request)
         current_request_id.set(request_id)
         params = await self._params(request)
+        key = request_key(params, viewer)
+        if (cached := self._cache.get(key)) is not None:
+            return encoded_response(200, cached, media_type)
         context = Context(engine=self._engine, viewer=viewer, request_id=request_id)
         try:
             result = await asyncio.wait_for(self._execute(request, params, context), self._timeout_seconds)
@@ -87,7 +94,10 @@ class GraphQLEndpoint:
                 f"The request took longer than the limit of {self._timeout_seconds:g} s and was stopped."
             )
             raise ProtocolError(503, message, code="LIMIT_EXCEEDED") from None
-        return _answer(result, media_type)
+        executed, answer = _encoded(result)
+        if context.ran_query and not result.errors:
+            self._cache.put(key, answer)
+        return encoded_response(200 if executed else request_error_status(media_type), answer, media_type)
 
     async def _params(self, request: Request) -> Params:
         if request.method == "GET":
@@ -130,9 +140,9 @@ def _request_error(message: str) -> ExecutionResult:
     return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})])
 
 
-def _answer(result: ExecutionResult, media_type: MediaType) -> Response:
-    """The result as the protocol wants it: a request error (nothing executed: no error has a path) has
-    no `data`, and under application/graphql-response+json an HTTP status of 400."""
+def _encoded(result: ExecutionResult) -> tuple[bool, bytes]:
+    """Whether the operation was executed, and the result encoded as the protocol wants it: after a
+    request error (nothing executed: no error has a path) without `data`."""
     errors = result.errors or []
     executed = result.data is not None or any(error.path is not None for error in errors)
     body: dict[str, object] = {"data": result.data} if executed else {}
@@ -140,7 +150,7 @@ def _answer(result: ExecutionResult, media_type: MediaType) -> Response:
         body["errors"] = [error.formatted for error in errors]
     if result.extensions:
         body["extensions"] = result.extensions
-    return json_response(200 if executed else request_error_status(media_type), body, media_type)
+    return executed, orjson.dumps(body)
 
 
 async def _body_within(request: Request, limit: int) -> bytes | None:

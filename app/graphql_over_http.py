@@ -182,8 +182,14 @@ def errors_response(
 def json_response(
     status: int, body: object, media_type: MediaType, headers: Mapping[str, str] | None = None
 ) -> Response:
+    return encoded_response(status, orjson.dumps(body), media_type, headers)
+
+
+def encoded_response(
+    status: int, content: bytes, media_type: MediaType, headers: Mapping[str, str] | None = None
+) -> Response:
     return Response(
-        orjson.dumps(body),
+        content,
         status_code=status,
         headers={**(headers or {}), "Content-Type": f"{media_type}; charset=utf-8"},
     )

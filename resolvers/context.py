@@ -16,6 +16,8 @@ class Context:
     viewer: Viewer
     request_id: str
     loaders: Loaders = field(init=False)
+    # Set once the operation runs: True for a query (whose answer may be cached), False for a mutation.
+    ran_query: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.engine, self.viewer)

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.access import Scope, granted_scopes, hash_token
-from aisettings.models.tables import api_token, member, user_account, utc_now
+from aisettings.models.tables import api_token, member, organization, user_account, utc_now
 
 # last_used_at is kept to the minute: writing it on every request would turn every read into a write.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -22,6 +22,10 @@ class Viewer:
     login: str
     organization_id: int
     scopes: frozenset[Scope]
+    # The token's hash (never reused, unlike ids) and the organization's settings_version as they were
+    # when the request began: together with the scopes, what a cached answer must match to be served.
+    token_hash: str
+    data_version: int
 
     def can(self, scope: Scope, organization_id: int) -> bool:
         return organization_id == self.organization_id and scope in self.scopes
@@ -37,6 +41,7 @@ class Viewer:
 async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
     """The viewer of a token, or None when the token is unknown, revoked, or its user has left the
     organization."""
+    token_hash = hash_token(token)
     statement = (
         select(
             api_token.c.id,
@@ -45,14 +50,16 @@ async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
             api_token.c.last_used_at,
             user_account.c.login,
             member.c.role,
+            organization.c.settings_version,
         )
         .join(user_account, user_account.c.id == api_token.c.user_id)
+        .join(organization, organization.c.id == api_token.c.organization_id)
         .join(
             member,
             (member.c.organization_id == api_token.c.organization_id)
             & (member.c.user_id == api_token.c.user_id),
         )
-        .where(api_token.c.hashed_secret == hash_token(token), api_token.c.revoked_at.is_(None))
+        .where(api_token.c.hashed_secret == token_hash, api_token.c.revoked_at.is_(None))
     )
     async with engine.connect() as connection:
         row = (await connection.execute(statement)).one_or_none()
@@ -68,4 +75,6 @@ async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
         login=row.login,
         organization_id=row.organization_id,
         scopes=granted_scopes(row.role, row.scopes),
+        token_hash=token_hash,
+        data_version=row.settings_version,
     )
