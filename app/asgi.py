@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,7 +13,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from strawberry.extensions import DisableIntrospection, ValidationCache
+from strawberry.extensions import DisableIntrospection, SchemaExtension, ValidationCache
 
 from aisettings.models.database import create_engine
 from aisettings.schema.document_cache import CachedParsing
@@ -31,6 +31,13 @@ from .response_cache import ResponseCache
 from .security_headers import SecurityHeaders
 
 
+def document_caches(size: int) -> list[Callable[[], SchemaExtension]]:
+    """Parsing and validation cached for `size` documents each, or not at all."""
+    if not size:
+        return []
+    return [lambda: CachedParsing(maxsize=size), lambda: ValidationCache(maxsize=size)]
+
+
 def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     """The application. It disposes of the engine it creates, not of one it is given."""
     own_engine = engine is None
@@ -38,8 +45,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     schema = build_schema(
         extensions=[
             lambda: EnforceRequestLimits(config.limits),
-            lambda: CachedParsing(maxsize=config.document_cache_size),
-            lambda: ValidationCache(maxsize=config.document_cache_size),
+            *document_caches(config.document_cache_size),
             RequireOperationName,
             MarkQueries,
             RejectUnstorableText,

@@ -26,7 +26,7 @@ class Config:
     limits: RequestLimits = field(default_factory=RequestLimits)
     introspection: bool = True
     graphiql: bool = True
-    # Parsed and validated documents kept per worker, by query text (least recently used go first).
+    # Parsed and validated documents kept per worker, by query text (least recently used go first; 0: none).
     document_cache_size: int = 256
     # Bytes of answers kept per worker (app/response_cache.py); 0 turns the response cache off.
     response_cache_bytes: int = 64 * 1024 * 1024
@@ -50,7 +50,7 @@ class Config:
             database_pool_size=_positive_int(environ, "AISETTINGS_DB_POOL_SIZE", 10),
             fast_execution=_flag(environ, "AISETTINGS_FAST_EXECUTION", True),
             introspection=_flag(environ, "AISETTINGS_INTROSPECTION", True),
-            document_cache_size=_positive_int(
+            document_cache_size=_non_negative_int(
                 environ, "AISETTINGS_DOCUMENT_CACHE_SIZE", cls.document_cache_size
             ),
             response_cache_bytes=_non_negative_int(

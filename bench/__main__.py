@@ -1,4 +1,4 @@
-"""`python -m bench [--database-url URL] [--projects N]`: every benchmark, on SQLite by default."""
+"""`python -m bench`: every benchmark, each figure a ratio measured in the same run; SQLite by default."""
 
 from __future__ import annotations
 
@@ -7,30 +7,30 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from .measure import run_benchmarks
+from .measure import NO_CACHES_NO_FAST_PATHS, Options, run_benchmarks
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--database-url", help="a database to fill (default: a temporary SQLite file)")
-    parser.add_argument("--projects", type=int, default=1000, help="projects in the organization (1000)")
+    parser.add_argument("--projects", type=int, default=10_000, help="projects in the organization (10000)")
     parser.add_argument("--repetitions", type=int, default=15, help="timed runs of each request (15)")
+    parser.add_argument("--throughput-seconds", type=int, default=10, help="length of each wrk run (10)")
     parser.add_argument(
-        "--plain-execution", action="store_true", help="graphql-core's executor alone (no fast fields)"
+        "--no-caches-no-fast-paths",
+        action="store_true",
+        help="time the tree and the writes with every cache and fast path off, as a plain server",
     )
     parser.add_argument("--default-gc", action="store_true", help="Python's garbage-collector settings")
     args = parser.parse_args()
+    environment = {
+        **(NO_CACHES_NO_FAST_PATHS if args.no_caches_no_fast_paths else {}),
+        **({"AISETTINGS_GC_THRESHOLD": "0"} if args.default_gc else {}),
+    }
     with tempfile.TemporaryDirectory() as directory:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
-        asyncio.run(
-            run_benchmarks(
-                url,
-                args.projects,
-                args.repetitions,
-                fast_execution=not args.plain_execution,
-                tune_gc=not args.default_gc,
-            )
-        )
+        options = Options(url, args.projects, args.repetitions, environment, args.throughput_seconds)
+        asyncio.run(run_benchmarks(options))
 
 
 main()

@@ -1,175 +1,222 @@
-"""The benchmarks: requests through the ASGI app against a real database, each compared with a
-reference measured in the same run, with the SQL statements each request issues."""
+"""The benchmarks: real `aisettings serve` processes (uvicorn) against a real database, each figure a
+ratio to a reference measured in the same run, with the SQL statements each request issues."""
 
 from __future__ import annotations
 
 import itertools
-import statistics
-import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.asgi import create_app
 from aisettings.app.config import Config
 from aisettings.app.demo import DEMO_OWNER, DEMO_SLUG, create_demo_organization
-from aisettings.app.garbage_collection import tune_garbage_collector
 from aisettings.app.tokens import create_token
 from aisettings.models import migrate
 from aisettings.models.database import create_engine
+from tests.server_process import server_process
+
+from .client import BenchClient
+from .throughput import SMALL_QUERY, Throughput, small_query_variables, wrk
+from .timing import counting_statements, interleaved_medians, median_seconds
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
+TREE = (QUERIES / "OrganizationTree.graphql").read_text()
+BULK = (QUERIES / "BulkUpdateProjectSettings.graphql").read_text()
+SINGLE = (QUERIES / "UpdateProjectSettings.graphql").read_text()
+UPDATE_ORGANIZATION = (QUERIES / "UpdateOrganizationSettings.graphql").read_text()
+# The first project after the bulk's page.
+OUTSIDE = (
+    "query Outside($slug: String!, $after: String) "
+    "{ organization(slug: $slug) { projects(first: 1, after: $after) { nodes { id } } } }"
+)
+PAGE = 1000
+# Everything a worker caches or completes the fast way, off: parsing, validation, answers, fast fields.
+NO_CACHES_NO_FAST_PATHS = {
+    "AISETTINGS_RESPONSE_CACHE_BYTES": "0",
+    "AISETTINGS_DOCUMENT_CACHE_SIZE": "0",
+    "AISETTINGS_FAST_EXECUTION": "0",
+}
 
 
-@contextmanager
-def counting_statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
+@dataclass(frozen=True)
+class Options:
+    database_url: str
+    projects: int
+    repetitions: int
+    environment: Mapping[str, str]  # of the server whose latencies are measured
+    throughput_seconds: int
 
 
-async def median_seconds(work: Callable[[], Awaitable[object]], repetitions: int) -> float:
-    await work()  # warm-up: caches, connections, the token's last-used time
-    timings = []
-    for _ in range(repetitions):
-        started = time.perf_counter()
-        await work()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+async def run_benchmarks(options: Options) -> None:
+    engine = create_engine(options.database_url)
+    await migrate.upgrade(engine)
+    # One project more than the organization has: the single update's, outside the bulk's page.
+    await create_demo_organization(engine, options.projects + 1, 3, replace=True)
+    token = await create_token(engine, DEMO_SLUG, DEMO_OWNER, name="bench")
+    print(f"database: {engine.dialect.name}; server environment: {dict(options.environment) or 'defaults'}")
+    await count_statements(engine, options.database_url, token)
+    await engine.dispose()
+    with tempfile.TemporaryDirectory() as directory:
+        log = Path(directory) / "serve.log"
+        async with server_process(options.database_url, log, environment=options.environment) as server:
+            client = BenchClient(server.url, token)
+            bench_tree(client, options.repetitions)
+            bench_writes(client, options.repetitions)
+            bench_memory(client, server.pid, options.projects)
+            client.close()
+        await bench_throughput(options, token, log)
 
 
-async def interleaved_medians(
-    first: Callable[[], Awaitable[object]], second: Callable[[], Awaitable[object]], repetitions: int
-) -> tuple[float, float]:
-    """The median seconds of each of two calls, timed one after the other `repetitions` times."""
-    timings: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repetitions):
-        for work, spent in zip((first, second), timings, strict=True):
-            started = time.perf_counter()
-            await work()
-            spent.append(time.perf_counter() - started)
-    return statistics.median(timings[0]), statistics.median(timings[1])
+async def count_statements(engine: AsyncEngine, database_url: str, token: str) -> None:
+    """The SQL statements of each kind of request, counted in-process (same code, same database)."""
+    app = create_app(Config(database_url=database_url, response_cache_bytes=0), engine=engine)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
 
+        async def statements_of(document: str, variables: dict[str, Any]) -> int:
+            with counting_statements(engine) as statements:
+                response = await http.post(
+                    "/graphql", json={"query": document, "variables": variables}, headers=headers
+                )
+            assert "errors" not in response.json(), response.text
+            return len([s for s in statements if s.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK")])
 
-def median_sync_seconds(work: Callable[[], object], repetitions: int) -> float:
-    timings = []
-    for _ in range(repetitions):
-        started = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
-
-
-class Client:
-    def __init__(self, http: httpx.AsyncClient, token: str) -> None:
-        self.http = http
-        self.token = token
-
-    async def post(self, document: str, variables: dict[str, Any]) -> dict[str, Any]:
-        response = await self.http.post(
-            "/graphql",
-            json={"query": document, "variables": variables},
-            headers={"Authorization": f"Bearer {self.token}"},
+        tree = await statements_of(TREE, {"slug": DEMO_SLUG, "first": PAGE})
+        page = (
+            await http.post(
+                "/graphql", json={"query": TREE, "variables": {"slug": DEMO_SLUG}}, headers=headers
+            )
+        ).json()
+        organization = page["data"]["organization"]
+        ids = [node["id"] for node in organization["projects"]["nodes"]]
+        bulk_input = {
+            "organizationId": organization["id"],
+            "projectIds": ids,
+            "changes": {"fixEnabled": True},
+        }
+        bulk = await statements_of(BULK, {"input": bulk_input})
+        single = await statements_of(
+            SINGLE, {"input": {"projectId": ids[0], "changes": {"fixEnabled": False}}}
         )
-        body: dict[str, Any] = response.json()
-        if response.status_code != 200 or "errors" in body:
-            raise RuntimeError(f"a benchmark request failed: {body}")
-        return body
-
-
-async def bench_tree(client: Client, engine: AsyncEngine, repetitions: int) -> None:
-    document = (QUERIES / "OrganizationTree.graphql").read_text()
-    variables = {"slug": DEMO_SLUG, "first": 1000}
-    body = await client.post(document, variables)
-    with counting_statements(engine) as statements:
-        await client.post(document, variables)
-    request = await median_seconds(lambda: client.post(document, variables), repetitions)
-    encode = median_sync_seconds(lambda: orjson.dumps(body), repetitions * 20)
-    size = len(orjson.dumps(body))
-    projects = len(body["data"]["organization"]["projects"]["nodes"])
     print(
-        f"tree query, {projects} projects ({size / 1e6:.2f} MB): {request * 1000:.1f} ms per request, "
-        f"orjson.dumps {encode * 1000:.2f} ms -> ratio {request / encode:.0f}x; "
-        f"{len(statements)} SQL statements"
+        f"SQL statements (transaction control aside): tree page {tree}, "
+        f"bulk update of {len(ids)} projects {bulk}, one project's update {single}"
     )
 
 
-async def bench_bulk_update(client: Client, engine: AsyncEngine, repetitions: int, single_slug: str) -> None:
-    tree = await client.post(
-        (QUERIES / "OrganizationTree.graphql").read_text(), {"slug": DEMO_SLUG, "first": 1000}
+def bench_tree(client: BenchClient, repetitions: int) -> None:
+    """The settings page's tree, 1000 projects: every request a cache miss (a different `first` each
+    time), then the same request again and again; both against orjson encoding the same answer."""
+    variables = {"slug": DEMO_SLUG, "first": PAGE}
+    answer = client.post(TREE, variables)
+    projects = len(answer["organization"]["projects"]["nodes"])
+    body = {"data": answer}
+    encode = median_seconds(lambda _: orjson.dumps(body), repetitions * 20)
+    size = len(orjson.dumps(body))
+    uncached = median_seconds(
+        lambda index: client.raw(TREE, {**variables, "first": PAGE - 1 - index}), repetitions
     )
-    organization = tree["data"]["organization"]
-    project_ids = [node["id"] for node in organization["projects"]["nodes"]]
-    bulk = (QUERIES / "BulkUpdateProjectSettings.graphql").read_text()
-    single = (QUERIES / "UpdateProjectSettings.graphql").read_text()
-    # Each side alternates its own value, so that every call changes every project it targets (and
-    # writes); the single update's project is one more, outside the bulk's page.
+    cached = median_seconds(lambda _: client.raw(TREE, variables), repetitions * 10)
+    print(
+        f"tree query, {projects} projects ({size / 1e6:.2f} MB), full HTTP round trip: "
+        f"uncached {uncached * 1000:.1f} ms = {uncached / encode:.0f}x orjson.dumps "
+        f"({encode * 1000:.2f} ms); cached {cached * 1000:.2f} ms = {cached / encode:.1f}x"
+    )
+
+
+def bench_writes(client: BenchClient, repetitions: int) -> None:
+    """The bulk update of a page of projects against one project's update, timed interleaved."""
+    organization = client.post(TREE, {"slug": DEMO_SLUG, "first": PAGE})["organization"]
+    ids = [node["id"] for node in organization["projects"]["nodes"]]
+    outside = client.post(
+        OUTSIDE, {"slug": DEMO_SLUG, "after": organization["projects"]["pageInfo"]["endCursor"]}
+    )
+    single_id = outside["organization"]["projects"]["nodes"][0]["id"]
+    # Each side alternates its own value, so that every call changes every project it targets.
     bulk_values, single_values = (
         itertools.cycle(["MERGE", "SUGGESTION"]),
         itertools.cycle(["MERGE", "SUGGESTION"]),
     )
-    bulk_ids = project_ids
-    outside = await client.post(
-        'query ($slug: String!) { organization(slug: "demo") { project(slug: $slug) { id } } }',
-        {"slug": single_slug},
-    )
-    single_id = outside["data"]["organization"]["project"]["id"]
 
-    async def bulk_update() -> None:
+    def bulk() -> object:
         changes = {"stoppingPoint": next(bulk_values)}
-        await client.post(
-            bulk,
-            {"input": {"organizationId": organization["id"], "projectIds": bulk_ids, "changes": changes}},
+        return client.post(
+            BULK, {"input": {"organizationId": organization["id"], "projectIds": ids, "changes": changes}}
         )
 
-    async def single_update() -> None:
-        changes = {"stoppingPoint": next(single_values)}
-        await client.post(single, {"input": {"projectId": single_id, "changes": changes}})
+    def single() -> object:
+        return client.post(
+            SINGLE, {"input": {"projectId": single_id, "changes": {"stoppingPoint": next(single_values)}}}
+        )
 
-    with counting_statements(engine) as bulk_statements:
-        await bulk_update()
-    with counting_statements(engine) as single_statements:
-        await single_update()
-    # Interleaved, so that a slow spell of the machine weighs on both sides of the ratio alike.
-    bulk_seconds, single_seconds = await interleaved_medians(bulk_update, single_update, repetitions)
+    bulk(), single()
+    bulk_seconds, single_seconds = interleaved_medians(bulk, single, repetitions)
     print(
-        f"bulk update of {len(bulk_ids)} projects: {bulk_seconds * 1000:.1f} ms "
-        f"({len(bulk_statements)} SQL statements); one project: {single_seconds * 1000:.1f} ms "
-        f"({len(single_statements)} SQL statements) -> ratio {bulk_seconds / single_seconds:.1f}x"
+        f"bulk update of {len(ids)} projects: {bulk_seconds * 1000:.1f} ms; one project: "
+        f"{single_seconds * 1000:.1f} ms -> ratio {bulk_seconds / single_seconds:.1f}x"
     )
 
 
-async def run_benchmarks(
-    database_url: str, projects: int, repetitions: int, *, fast_execution: bool = True, tune_gc: bool = True
-) -> None:
-    engine = create_engine(database_url)
-    await migrate.upgrade(engine)
-    # One project more than the tree shows: the single update's, outside the bulk's 1000.
-    await create_demo_organization(engine, projects + 1, 3, replace=True)
-    token = await create_token(engine, DEMO_SLUG, DEMO_OWNER, name="bench")
-    config = Config(database_url=database_url, fast_execution=fast_execution)
-    app = create_app(config, engine=engine)
-    if tune_gc:  # as the server does when it starts (the ASGI transport runs no lifespan)
-        tune_garbage_collector(config.gc_young_threshold)
+def bench_memory(client: BenchClient, pid: int, projects: int) -> None:
+    """Peak RSS of the (single) worker after the first page of the tree and after every page."""
+    after: str | None = None
+    peaks = []
+    for _ in range(-(-projects // PAGE)):
+        page = client.post(TREE, {"slug": DEMO_SLUG, "first": PAGE, "after": after})["organization"][
+            "projects"
+        ]
+        peaks.append(_peak_rss_mb(pid))
+        after = page["pageInfo"]["endCursor"]
     print(
-        f"database: {engine.dialect.name}, fast execution: {'on' if fast_execution else 'off'}, "
-        f"garbage collector: {'tuned' if tune_gc else 'Python defaults'}"
+        f"memory: peak RSS of the worker {peaks[0]:.0f} MB after the first page of {PAGE} projects, "
+        f"{peaks[-1]:.0f} MB after all {len(peaks)} pages ({projects} projects)"
     )
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
-        client = Client(http, token)
-        await bench_tree(client, engine, repetitions)
-        await bench_bulk_update(client, engine, repetitions, single_slug=f"project-{projects:05d}")
-    await engine.dispose()
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc: peak memory is measured on Linux only")
+
+
+async def bench_throughput(options: Options, token: str, log: Path) -> None:
+    if shutil.which("wrk") is None:
+        print("throughput: skipped, wrk is not installed (Debian: apt-get install wrk)")
+        return
+    for environment, label in (
+        (options.environment, "as configured"),
+        (NO_CACHES_NO_FAST_PATHS, "caches and fast paths off"),
+    ):
+        for workers in (1, 2):
+            async with server_process(
+                options.database_url, log, workers=workers, environment=environment
+            ) as server:
+                result: Throughput = await wrk(
+                    f"{server.url}/graphql",
+                    token,
+                    SMALL_QUERY,
+                    small_query_variables(),
+                    options.throughput_seconds,
+                )
+                check_write_is_seen(BenchClient(server.url, token))
+            print(f"throughput, small query, {workers} worker(s), {label}: {result}")
+
+
+def check_write_is_seen(client: BenchClient) -> None:
+    """After the load, a write and the very next read: the read must show it (the caches are exact)."""
+    before = client.post(SMALL_QUERY, small_query_variables())["organization"]
+    value = "MERGE" if before["settings"]["stoppingPoint"] != "MERGE" else "SUGGESTION"
+    client.post(UPDATE_ORGANIZATION, {"input": {"organizationId": before["id"], "stoppingPoint": value}})
+    after = client.post(SMALL_QUERY, small_query_variables())["organization"]
+    if after["settings"]["stoppingPoint"] != value:
+        raise RuntimeError("a read right after a write did not show it")
+    client.close()

@@ -6,7 +6,7 @@ import asyncio
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +27,12 @@ class ServerProcess:
 
 
 @asynccontextmanager
-async def server_process(database_url: str, log: Path) -> AsyncIterator[ServerProcess]:
-    """`aisettings serve` on `database_url` and a free port, ready (its /readyz answers 200); its output
-    goes to `log`. Killed at the end if it still runs."""
+async def server_process(
+    database_url: str, log: Path, *, workers: int = 1, environment: Mapping[str, str] | None = None
+) -> AsyncIterator[ServerProcess]:
+    """`aisettings serve` on `database_url` and a free port with `workers` and the `environment`
+    variables given, ready (its /readyz answers 200); its output goes to `log`. Killed at the end if it
+    still runs."""
     port = _free_port()
     with log.open("ab") as output:
         process = await asyncio.create_subprocess_exec(
@@ -39,7 +42,9 @@ async def server_process(database_url: str, log: Path) -> AsyncIterator[ServerPr
             "serve",
             "--port",
             str(port),
-            env={**os.environ, "DATABASE_URL": database_url},
+            "--workers",
+            str(workers),
+            env={**os.environ, **(environment or {}), "DATABASE_URL": database_url},
             stdout=output,
             stderr=output,
         )

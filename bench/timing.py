@@ -1,0 +1,51 @@
+"""Timing helpers: medians of repeated calls, measured in the same run as what they are compared with."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+def median_seconds(work: Callable[[int], object], repetitions: int) -> float:
+    """The median time of `work(i)` for i in 0..repetitions-1, after one untimed warm-up call."""
+    work(-1)
+    timings = []
+    for index in range(repetitions):
+        started = time.perf_counter()
+        work(index)
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def interleaved_medians(
+    first: Callable[[], object], second: Callable[[], object], repetitions: int
+) -> tuple[float, float]:
+    """The median seconds of each of two calls, timed one after the other `repetitions` times, so that a
+    slow spell of the machine weighs on both alike."""
+    timings: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repetitions):
+        for work, spent in zip((first, second), timings, strict=True):
+            started = time.perf_counter()
+            work()
+            spent.append(time.perf_counter() - started)
+    return statistics.median(timings[0]), statistics.median(timings[1])
+
+
+@contextmanager
+def counting_statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    """The SQL statements `engine` sends inside the block (transaction control included)."""
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
