@@ -29,6 +29,7 @@ from .garbage_collection import tune_garbage_collector
 from .graphql import GraphQLEndpoint
 from .response_cache import ResponseCache
 from .security_headers import SecurityHeaders
+from .trusted_documents import TrustedDocuments
 
 
 def document_caches(size: int) -> list[Callable[[], SchemaExtension]]:
@@ -84,6 +85,9 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
                     max_body_bytes=config.max_body_bytes,
                     timeout_seconds=config.request_timeout_seconds,
                     response_cache=ResponseCache(config.response_cache_bytes),
+                    trusted_documents=TrustedDocuments.from_directory(
+                        config.trusted_documents, only=config.trusted_documents_only
+                    ),
                 ),
             ),
             Route("/healthz", healthz),

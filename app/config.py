@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aisettings.schema.limits import RequestLimits
+
+from .trusted_documents import DEFAULT_DIRECTORY
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./aisettings.db"
 ENVIRONMENTS = ("development", "production")
@@ -34,6 +37,9 @@ class Config:
     gc_young_threshold: int = 50_000
     # One JSON object a log line (for collectors) rather than plain text.
     json_logs: bool = False
+    # The documents clients may send by id (app/trusted_documents.py), and whether only those may run.
+    trusted_documents: Path = DEFAULT_DIRECTORY
+    trusted_documents_only: bool = False
     max_body_bytes: int = 1_048_576
     request_timeout_seconds: int = 30
 
@@ -67,6 +73,8 @@ class Config:
                 max_tokens=_positive_int(environ, "AISETTINGS_MAX_TOKENS", RequestLimits.max_tokens),
                 max_nodes=_positive_int(environ, "AISETTINGS_MAX_NODES", RequestLimits.max_nodes),
             ),
+            trusted_documents=Path(environ.get("AISETTINGS_TRUSTED_DOCUMENTS", cls.trusted_documents)),
+            trusted_documents_only=_flag(environ, "AISETTINGS_TRUSTED_DOCUMENTS_ONLY", False),
             max_body_bytes=_positive_int(environ, "AISETTINGS_MAX_BODY_BYTES", cls.max_body_bytes),
             request_timeout_seconds=_positive_int(
                 environ, "AISETTINGS_REQUEST_TIMEOUT_SECONDS", cls.request_timeout_seconds

@@ -9,7 +9,6 @@ import uuid
 
 import orjson
 import strawberry
-from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -27,6 +26,7 @@ from .graphql_over_http import (
     MediaType,
     Params,
     ProtocolError,
+    RequestError,
     encoded_response,
     negotiate,
     params_from_body,
@@ -35,6 +35,7 @@ from .graphql_over_http import (
 )
 from .logs import current_request_id
 from .response_cache import ResponseCache, request_key
+from .trusted_documents import TrustedDocuments
 
 
 class GraphQLEndpoint:
@@ -50,7 +51,9 @@ class GraphQLEndpoint:
         max_body_bytes: int,
         timeout_seconds: float,
         response_cache: ResponseCache,
+        trusted_documents: TrustedDocuments,
     ) -> None:
+        self._trusted = trusted_documents
         self._schema = schema
         self._cache = response_cache
         self._engine = engine
@@ -74,14 +77,14 @@ class GraphQLEndpoint:
             return error.response()
         try:
             return await self._graphql(request, media_type)
-        except ProtocolError as error:
+        except (ProtocolError, RequestError) as error:
             return error.response(media_type)
 
     async def _graphql(self, request: Request, media_type: MediaType) -> Response:
         viewer = await _viewer(self._engine, request)
         request_id = _request_id(request)
         current_request_id.set(request_id)
-        params = await self._params(request)
+        params = self._trusted.resolve(await self._params(request))
         key = request_key(params, viewer)
         if (cached := self._cache.get(key)) is not None:
             return encoded_response(200, cached, media_type)
@@ -125,19 +128,16 @@ class GraphQLEndpoint:
                 {"Allow": "POST"},
             ) from None
         except CannotGetOperationTypeError as error:
-            return _request_error(f"The document has no operation named {error.operation_name!r}.")
+            message = f"The document has no operation named {error.operation_name!r}."
+            raise RequestError(message, "BAD_USER_INPUT") from None
         except MissingQueryError:
-            return _request_error("The query is empty.")
+            raise RequestError("The query is empty.", "GRAPHQL_PARSE_FAILED") from None
 
 
 ALLOWED_OPERATIONS = {
     "GET": frozenset({OperationType.QUERY}),
     "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
 }
-
-
-def _request_error(message: str) -> ExecutionResult:
-    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})])
 
 
 def _encoded(result: ExecutionResult) -> tuple[bool, bytes]:

@@ -52,14 +52,27 @@ class ProtocolError(Exception):
         return errors_response(self.status, [error], media_type, self.headers)
 
 
+class RequestError(Exception):
+    """A GraphQL request error found before execution (`code` says which): answered as one that the
+    document does not validate is, without `data`."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.error = GraphQLError(message, extensions={"code": code})
+
+    def response(self, media_type: MediaType) -> Response:
+        return errors_response(request_error_status(media_type), [self.error], media_type)
+
+
 @dataclass(frozen=True)
 class Params:
-    """The GraphQL request's parameters."""
+    """The GraphQL request's parameters: the document itself (`query`), or the id of a trusted one."""
 
-    query: str
+    query: str | None
     variables: dict[str, Any] | None = None
     operation_name: str | None = None
     extensions: dict[str, Any] | None = field(default=None)
+    document_id: str | None = None
 
 
 def negotiate(accept: str | None) -> MediaType:
@@ -113,6 +126,7 @@ def params_from_query_string(query_params: QueryParams) -> Params:
             "operationName": query_params.get("operationName"),
             "variables": _json_parameter(query_params, "variables"),
             "extensions": _json_parameter(query_params, "extensions"),
+            "documentId": query_params.get("documentId"),
         }
     )
 
@@ -151,17 +165,30 @@ def params_from_body(content_type: str | None, body: bytes) -> Params:
 def _params(data: Mapping[str, object]) -> Params:
     query, variables = data.get("query"), data.get("variables")
     operation_name, extensions = data.get("operationName"), data.get("extensions")
-    if query is None:
-        raise ProtocolError(400, "The request has no `query`.")
-    if not isinstance(query, str):
+    document_id = data.get("documentId")
+    if document_id is None:
+        document_id = _persisted_query_id(extensions)
+    if query is None and document_id is None:
+        raise ProtocolError(400, "The request has no `query` (nor a `documentId`).")
+    if query is not None and not isinstance(query, str):
         raise ProtocolError(400, "The `query` must be a string.")
+    if document_id is not None and not isinstance(document_id, str):
+        raise ProtocolError(400, "The `documentId` must be a string.")
     if variables is not None and not isinstance(variables, dict):
         raise ProtocolError(400, "The `variables` must be an object (or null).")
     if operation_name is not None and not isinstance(operation_name, str):
         raise ProtocolError(400, "The `operationName` must be a string (or null).")
     if extensions is not None and not isinstance(extensions, dict):
         raise ProtocolError(400, "The `extensions` must be an object (or null).")
-    return Params(query, variables, operation_name, extensions)
+    return Params(query, variables, operation_name, extensions, document_id)
+
+
+def _persisted_query_id(extensions: object) -> str | None:
+    """The document id of Apollo's persisted-query extension, `{"persistedQuery": {"sha256Hash": ...}}`,
+    which Apollo Client and others send."""
+    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+    digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    return f"sha256:{digest}" if isinstance(digest, str) else None
 
 
 def request_error_status(media_type: MediaType) -> int:

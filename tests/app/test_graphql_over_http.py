@@ -195,7 +195,7 @@ async def test_a_body_not_sent_as_utf8_json_is_415(
         (b'{"query": ', "The request body is not valid JSON."),
         (b"\xff\xfe", "The request body is not valid JSON."),
         (b'[{"query": "{ viewer { login } }"}]', "batches are not supported"),
-        (b'{"variables": {}}', "The request has no `query`."),
+        (b'{"variables": {}}', "The request has no `query` (nor a `documentId`)."),
         (b'{"query": 42}', "The `query` must be a string."),
         (
             b'{"query": "{ viewer { login } }", "variables": [1]}',
