@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.access import Scope, granted_scopes, hash_token
@@ -38,31 +38,36 @@ class Viewer:
         return frozenset({self.organization_id}) if readable & self.scopes else frozenset()
 
 
+# Built once: it runs on every request. It reads the organization's settings_version too, before the
+# operation reads anything (app/response_cache.py relies on that order).
+VIEWER_OF_TOKEN = (
+    select(
+        api_token.c.id,
+        api_token.c.scopes,
+        api_token.c.organization_id,
+        api_token.c.last_used_at,
+        user_account.c.login,
+        member.c.role,
+        organization.c.settings_version,
+    )
+    .join(user_account, user_account.c.id == api_token.c.user_id)
+    .join(organization, organization.c.id == api_token.c.organization_id)
+    .join(
+        member,
+        (member.c.organization_id == api_token.c.organization_id) & (member.c.user_id == api_token.c.user_id),
+    )
+    .where(api_token.c.hashed_secret == bindparam("token_hash"), api_token.c.revoked_at.is_(None))
+)
+
+
 async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
     """The viewer of a token, or None when the token is unknown, revoked, or its user has left the
     organization."""
     token_hash = hash_token(token)
-    statement = (
-        select(
-            api_token.c.id,
-            api_token.c.scopes,
-            api_token.c.organization_id,
-            api_token.c.last_used_at,
-            user_account.c.login,
-            member.c.role,
-            organization.c.settings_version,
-        )
-        .join(user_account, user_account.c.id == api_token.c.user_id)
-        .join(organization, organization.c.id == api_token.c.organization_id)
-        .join(
-            member,
-            (member.c.organization_id == api_token.c.organization_id)
-            & (member.c.user_id == api_token.c.user_id),
-        )
-        .where(api_token.c.hashed_secret == token_hash, api_token.c.revoked_at.is_(None))
-    )
     async with engine.connect() as connection:
-        row = (await connection.execute(statement)).one_or_none()
+        # One statement needs no transaction: autocommit saves the BEGIN and ROLLBACK round trips.
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        row = (await connection.execute(VIEWER_OF_TOKEN, {"token_hash": token_hash})).one_or_none()
     if row is None:
         return None
     now = utc_now()
