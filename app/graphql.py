@@ -13,7 +13,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from aisettings.resolvers.context import Context
@@ -23,8 +23,8 @@ from .logs import current_request_id
 
 
 class StrawberryView(GraphQL[Context, None]):
-    def __init__(self, schema: strawberry.Schema, engine: AsyncEngine, *, graphiql: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+    def __init__(self, schema: strawberry.Schema, engine: AsyncEngine) -> None:
+        super().__init__(schema, graphql_ide=None)
         self._engine = engine
 
     async def get_context(self, request: Request | Any, response: Response | Any) -> Context:
@@ -44,20 +44,22 @@ class GraphQLEndpoint:
         schema: strawberry.Schema,
         engine: AsyncEngine,
         *,
-        graphiql: bool,
+        graphiql: ASGIApp | None,
         max_body_bytes: int,
         timeout_seconds: float,
     ) -> None:
-        self._view = StrawberryView(schema, engine, graphiql=graphiql)
+        self._view = StrawberryView(schema, engine)
+        self._graphiql = graphiql
         self._engine = engine
         self._max_body_bytes = max_body_bytes
         self._timeout_seconds = timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        if self._view.graphql_ide and _wants_graphiql(request):
-            # The GraphiQL page holds no data: no token is needed to load it.
-            await (await self._view.render_graphql_ide(request))(scope, receive, send)
+        if self._graphiql is not None and _wants_graphiql(request):
+            # The GraphiQL page (app/graphiql.py) holds no data: no token is needed to load it (`serve
+            # --demo` puts the demo token in it).
+            await self._graphiql(scope, receive, send)
             return
         token = _bearer_token(request)
         viewer = None if token is None else await authenticate(self._engine, token)
