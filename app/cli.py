@@ -70,7 +70,7 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
     os.environ.pop(DEMO_TOKEN_VARIABLE, None)
     if token is not None:
         os.environ[DEMO_TOKEN_VARIABLE] = token
-        print(f"Demo organization {DEMO_SLUG!r} ready. GraphiQL (with the token filled in): {url}")
+        print(f"Demo organization {DEMO_SLUG!r} ready. GraphiQL: {url}")
         print(
             f'Demo owner token (shown once), for the headers: {{"Authorization": "Bearer {token}"}}',
             flush=True,
