@@ -1,4 +1,4 @@
-"""The ASGI application: /graphql, /healthz and /readyz."""
+"""The ASGI application: /graphql, /healthz, /readyz and GraphiQL's files."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from aisettings.schema.storable_text import RejectUnstorableText
 from .config import Config
 from .errors import ErrorCodes
 from .garbage_collection import tune_garbage_collector
+from .graphiql import PREFIX as GRAPHIQL_FILES
+from .graphiql import build_graphiql
 from .graphql import GraphQLEndpoint
 from .response_cache import ResponseCache
 from .security_headers import SecurityHeaders
@@ -55,6 +57,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
         ],
         fast_fields=config.fast_execution,
     )
+    graphiql = build_graphiql(config.graphiql_assets, config.demo_token) if config.graphiql else None
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -81,7 +84,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
                 GraphQLEndpoint(
                     schema,
                     database,
-                    graphiql=config.graphiql,
+                    graphiql=graphiql.page if graphiql else None,
                     max_body_bytes=config.max_body_bytes,
                     timeout_seconds=config.request_timeout_seconds,
                     response_cache=ResponseCache(config.response_cache_bytes),
@@ -92,7 +95,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *(graphiql.routes if graphiql else []),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders, public_files=GRAPHIQL_FILES)],
         lifespan=lifespan,
     )

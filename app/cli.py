@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -20,7 +21,7 @@ from aisettings.models.database import create_engine
 from aisettings.models.tables import organization
 from aisettings.schema.schema import build_schema
 
-from .config import Config, ConfigurationError
+from .config import DEMO_TOKEN_VARIABLE, Config, ConfigurationError
 from .demo import DEMO_OWNER, DEMO_SLUG, DemoExistsError, create_demo_organization
 from .exchange_format import ImportFileError
 from .exporting import export_organizations
@@ -64,7 +65,11 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
 
     token = run_with_engine(config, prepare)
     url = f"http://{args.host}:{args.port}/graphql"
+    # The workers read their configuration from the environment: GraphiQL's headers editor starts with
+    # the demo token, and with no token without --demo.
+    os.environ.pop(DEMO_TOKEN_VARIABLE, None)
     if token is not None:
+        os.environ[DEMO_TOKEN_VARIABLE] = token
         print(f"Demo organization {DEMO_SLUG!r} ready. GraphiQL: {url}")
         print(
             f'Demo owner token (shown once), for the headers: {{"Authorization": "Bearer {token}"}}',

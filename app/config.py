@@ -12,7 +12,12 @@ from aisettings.schema.limits import RequestLimits
 from .trusted_documents import DEFAULT_DIRECTORY
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./aisettings.db"
+# How `serve --demo` hands its token to the server's workers (they read their configuration from the
+# environment).
+DEMO_TOKEN_VARIABLE = "AISETTINGS_DEMO_TOKEN"
 ENVIRONMENTS = ("development", "production")
+# Where `cd web && npm ci` puts GraphiQL's files in a checkout (app/graphiql.py).
+DEFAULT_GRAPHIQL_ASSETS = Path(__file__).resolve().parents[1] / "web" / "node_modules"
 
 
 class ConfigurationError(ValueError):
@@ -29,6 +34,10 @@ class Config:
     limits: RequestLimits = field(default_factory=RequestLimits)
     introspection: bool = True
     graphiql: bool = True
+    # A node_modules folder holding GraphiQL's files; without them the page loads them from a CDN.
+    graphiql_assets: Path = DEFAULT_GRAPHIQL_ASSETS
+    # The token GraphiQL's headers editor starts with: set by `serve --demo` only.
+    demo_token: str | None = None
     # Parsed and validated documents kept per worker, by query text (least recently used go first; 0: none).
     document_cache_size: int = 256
     # Bytes of answers kept per worker (app/response_cache.py); 0 turns the response cache off.
@@ -67,6 +76,8 @@ class Config:
             == "json",
             # GraphiQL is for people exploring the API: on where they develop, off in production.
             graphiql=_flag(environ, "AISETTINGS_GRAPHIQL", environment == "development"),
+            graphiql_assets=Path(environ.get("AISETTINGS_GRAPHIQL_ASSETS", DEFAULT_GRAPHIQL_ASSETS)),
+            demo_token=environ.get(DEMO_TOKEN_VARIABLE) or None,
             limits=RequestLimits(
                 max_depth=_positive_int(environ, "AISETTINGS_MAX_QUERY_DEPTH", RequestLimits.max_depth),
                 max_aliases=_positive_int(environ, "AISETTINGS_MAX_ALIASES", RequestLimits.max_aliases),

@@ -11,10 +11,9 @@ import orjson
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -47,28 +46,31 @@ class GraphQLEndpoint:
         schema: strawberry.Schema,
         engine: AsyncEngine,
         *,
-        graphiql: bool,
+        graphiql: ASGIApp | None,
         max_body_bytes: int,
         timeout_seconds: float,
         response_cache: ResponseCache,
         trusted_documents: TrustedDocuments,
     ) -> None:
         self._trusted = trusted_documents
+        self._graphiql = graphiql
         self._schema = schema
         self._cache = response_cache
         self._engine = engine
-        self._graphiql = graphiql
         self._max_body_bytes = max_body_bytes
         self._timeout_seconds = timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self._respond(Request(scope, receive))
+        request = Request(scope, receive)
+        if self._graphiql is not None and _wants_graphiql(request):
+            # The GraphiQL page (app/graphiql.py) holds no data: no token is needed to load it (`serve
+            # --demo` puts the demo token in it).
+            await self._graphiql(scope, receive, send)
+            return
+        response = await self._respond(request)
         await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:
-        if self._graphiql and _wants_graphiql(request):
-            # The GraphiQL page holds no data: no token is needed to load it.
-            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
         try:
             if request.method not in ("GET", "POST"):
                 raise ProtocolError(405, "GraphQL is served over GET and POST.", {"Allow": "GET, POST"})

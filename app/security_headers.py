@@ -10,27 +10,36 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"content-security-policy", b"frame-ancestors 'none'"),
     (b"referrer-policy", b"no-referrer"),
-    # Answers hold an organization's settings and are per token: no shared cache may keep them.
-    (b"cache-control", b"no-store"),
 ]
+# Answers hold an organization's settings and are per token: no shared cache may keep them.
+NO_STORE = (b"cache-control", b"no-store")
+# An answer's own policy is kept beside ours: browsers enforce every policy they get, so it can only add
+# restrictions (GraphiQL's page allows only this server's scripts).
+KEPT_IF_SET = {b"content-security-policy"}
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    """`public_files` is a path prefix whose answers are the same for everyone (GraphiQL's versioned
+    files): they keep the caching they set."""
+
+    def __init__(self, app: ASGIApp, public_files: str | None = None) -> None:
         self.app = app
+        self.public_files = public_files
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        public = self.public_files is not None and scope["path"].startswith(self.public_files)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in SECURITY_HEADERS}
-                kept = [
-                    (name, value) for name, value in message.get("headers", []) if name.lower() not in names
-                ]
-                message = {**message, "headers": kept + SECURITY_HEADERS}
+                headers = message.get("headers", [])
+                own_caching = public and any(name.lower() == b"cache-control" for name, _ in headers)
+                added = SECURITY_HEADERS if own_caching else [*SECURITY_HEADERS, NO_STORE]
+                replaced = {name for name, _ in added} - KEPT_IF_SET
+                kept = [(name, value) for name, value in headers if name.lower() not in replaced]
+                message = {**message, "headers": kept + added}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -1,11 +1,11 @@
 // The GraphQL-over-HTTP audits of the `graphql-http` package (the spec's reference implementation) against
-// a running server: `node audit.mjs [URL TOKEN]` (by default AISETTINGS_URL and AISETTINGS_TOKEN, as
-// .ci/with-demo-server sets them). Prints every audit; exits 1 on any warning or error.
+// a running server at AISETTINGS_URL with the token AISETTINGS_TOKEN (.ci/with-demo-server sets both):
+// `node audit.mjs`. Prints every audit; exits 1 on any warning or error.
 import { serverAudits } from 'graphql-http';
 
-const [url, token] = process.argv.length > 2 ? process.argv.slice(2) : [process.env.AISETTINGS_URL, process.env.AISETTINGS_TOKEN];
+const { AISETTINGS_URL: url, AISETTINGS_TOKEN: token } = process.env;
 if (!url || !token) {
-  console.error('usage: node audit.mjs URL TOKEN');
+  console.error('usage: AISETTINGS_URL=... AISETTINGS_TOKEN=... node audit.mjs');
   process.exit(2);
 }
 
