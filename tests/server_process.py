@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import socket
 import sys
 from collections.abc import AsyncIterator, Mapping
@@ -47,15 +49,17 @@ async def server_process(
             env={**os.environ, **(environment or {}), "DATABASE_URL": database_url},
             stdout=output,
             stderr=output,
+            # A session of its own: with several workers, killing its process group stops them all.
+            start_new_session=True,
         )
     server = ServerProcess(process, f"http://127.0.0.1:{port}")
     try:
         await _wait_until_ready(server, log)
         yield server
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        await process.wait()
 
 
 def _free_port() -> int:
