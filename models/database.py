@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from sqlalchemy import Connection, event
@@ -40,9 +41,22 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: ConnectionPoolE
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
     # A write takes SQLite's write lock at BEGIN, so that two writers never both read, then one fails
-    # to upgrade its lock; readers begin deferred and never block.
-    immediate = connection.get_execution_options().get(_WRITE, False)
+    # to upgrade its lock; readers begin deferred and never block; a single statement needs no BEGIN.
+    options = connection.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    immediate = options.get(_WRITE, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@asynccontextmanager
+async def single_read(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for one reading statement: in autocommit, which saves the BEGIN and ROLLBACK round
+    trips (a statement sees one snapshot of the data whatever the mode). Reads of several statements that
+    must agree (a page and its count) take a transaction instead: `engine.connect()`."""
+    async with engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
 
 
 def write_transaction(engine: AsyncEngine) -> AbstractAsyncContextManager[AsyncConnection]:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.dataloader import DataLoader
 
 from aisettings.models.access import Scope
+from aisettings.models.database import single_read
 from aisettings.models.tables import audit_entry, organization, organization_settings, project, repository
 
 from .pagination import Page, decode_id_cursor, encode_cursor
@@ -77,7 +78,7 @@ class Loaders:
         )
 
     async def _rows(self, statement: Select[Any]) -> Sequence[Row[Any]]:
-        async with self._engine.connect() as connection:
+        async with single_read(self._engine) as connection:
             rows: Sequence[Row[Any]] = (await connection.execute(statement)).all()
         return rows
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.models.database import single_read
 from aisettings.models.settings import SETTINGS, SETTINGS_BY_NAME
 from aisettings.models.tables import override_column, project
 
@@ -131,6 +132,6 @@ async def fetch_project_by_slug(
     engine: AsyncEngine, organization: OrganizationRecord, slug: str
 ) -> ProjectRecord | None:
     statement = select(project).where(project.c.organization_id == organization.id, project.c.slug == slug)
-    async with engine.connect() as connection:
+    async with single_read(engine) as connection:
         row = (await connection.execute(statement)).one_or_none()
     return None if row is None else project_record(row, organization.settings)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.models.database import single_read
 from aisettings.models.settings import SETTINGS, StoppingPoint, resolve_project_settings
 from aisettings.models.tables import override_column, project
 
@@ -32,7 +33,7 @@ async def summarize_settings(engine: AsyncEngine, organization: OrganizationReco
         .where(project.c.organization_id == organization.id)
         .group_by(*override_columns)
     )
-    async with engine.connect() as connection:
+    async with single_read(engine) as connection:
         groups = (await connection.execute(statement)).all()
     counts: Counter[str] = Counter()
     stopping_points: Counter[StoppingPoint] = Counter()

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.access import Scope, granted_scopes, hash_token
+from aisettings.models.database import single_read
 from aisettings.models.tables import api_token, member, organization, user_account, utc_now
 
 # last_used_at is kept to the minute: writing it on every request would turn every read into a write.
@@ -64,9 +65,7 @@ async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
     """The viewer of a token, or None when the token is unknown, revoked, or its user has left the
     organization."""
     token_hash = hash_token(token)
-    async with engine.connect() as connection:
-        # One statement needs no transaction: autocommit saves the BEGIN and ROLLBACK round trips.
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
+    async with single_read(engine) as connection:
         row = (await connection.execute(VIEWER_OF_TOKEN, {"token_hash": token_hash})).one_or_none()
     if row is None:
         return None
