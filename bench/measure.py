@@ -22,10 +22,11 @@ from aisettings.app.tokens import create_token
 from aisettings.models import migrate
 from aisettings.models.database import create_engine
 from tests.server_process import server_process
+from tests.sql_statements import queries, recorded_statements
 
 from .client import BenchClient
 from .throughput import SMALL_QUERY, Throughput, small_query_variables, wrk
-from .timing import counting_statements, interleaved_medians, median_seconds
+from .timing import interleaved_medians, median_seconds
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 TREE = (QUERIES / "OrganizationTree.graphql").read_text()
@@ -82,12 +83,12 @@ async def count_statements(engine: AsyncEngine, database_url: str, token: str) -
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
 
         async def statements_of(document: str, variables: dict[str, Any]) -> int:
-            with counting_statements(engine) as statements:
+            with recorded_statements(engine) as statements:
                 response = await http.post(
                     "/graphql", json={"query": document, "variables": variables}, headers=headers
                 )
             assert "errors" not in response.json(), response.text
-            return len([s for s in statements if s.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK")])
+            return len(queries(statements))
 
         await statements_of(TREE, {"slug": DEMO_SLUG, "first": 1})  # records the token's first use
         tree = await statements_of(TREE, {"slug": DEMO_SLUG, "first": PAGE})

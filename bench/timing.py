@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
+from collections.abc import Callable
 
 
 def median_seconds(work: Callable[[int], object], repetitions: int) -> float:
@@ -34,18 +30,3 @@ def interleaved_medians(
             work()
             spent.append(time.perf_counter() - started)
     return statistics.median(timings[0]), statistics.median(timings[1])
-
-
-@contextmanager
-def counting_statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    """The SQL statements `engine` sends inside the block (transaction control included)."""
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)

@@ -12,8 +12,8 @@ from aisettings.app.asgi import create_app
 from aisettings.app.config import Config
 from tests.factories import make_organization, make_project, make_token
 from tests.graphql import document, execute, post, project_id
-from tests.resolvers.test_statement_count import queries, recorded_statements
 from tests.server_process import server_process
+from tests.sql_statements import queries, recorded_statements
 
 SETTINGS = "query Settings($slug: String!) { organization(slug: $slug) { settings { stoppingPoint } } }"
 AUDIT_LOG = 'query Audit { organization(slug: "acme") { auditLog(first: 5) { totalCount } } }'

@@ -4,47 +4,22 @@ request each."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.settings import StoppingPoint
 from tests.factories import Org, make_organization, make_project, make_projects, make_repository, make_token
 from tests.graphql import document, execute
 from tests.read_back import project_global_id
+from tests.sql_statements import queries, recorded_statements
 
 # The queries each document was observed to need; a loader that stops batching makes them grow with the
 # data. Transaction control (SQLite's BEGIN, emitted once per connection) is not counted in these.
 MAX_TREE_QUERIES = 6
 MAX_PROJECT_SETTINGS_QUERIES = 4
-TRANSACTION_CONTROL = frozenset({"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"})
-
-
-@contextmanager
-def recorded_statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    """Every SQL statement sent to the database inside the block, in order."""
-    statements: list[str] = []
-
-    def record(
-        connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
-    ) -> None:
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
-
-
-def queries(statements: list[str]) -> list[str]:
-    """The statements that read or write data, without transaction control."""
-    return [statement for statement in statements if statement.split()[0].upper() not in TRANSACTION_CONTROL]
 
 
 async def given_organization(engine: AsyncEngine, slug: str, project_count: int) -> tuple[Org, str]:

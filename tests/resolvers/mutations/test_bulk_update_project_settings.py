@@ -25,7 +25,7 @@ from tests.factories import (
 from tests.graphql import document, error_fields_and_codes, mutation, organization_id, project_id
 from tests.read_back import audit_log, by_target
 from tests.resolvers.mutations.bad_project_ids import BAD_PROJECT_IDS, MakeBadProjectId
-from tests.resolvers.test_statement_count import recorded_statements
+from tests.sql_statements import recorded_statements
 
 bulk_update = mutation(document("BulkUpdateProjectSettings"), "bulkUpdateProjectSettings")
 
