@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+import orjson
 
 from aisettings.models.tables import is_primary_key
 from aisettings.models.text import is_storable
@@ -32,8 +33,7 @@ def page_size(first: int | None, maximum: int) -> int:
 
 
 def encode_cursor(kind: str, values: Sequence[CursorValue]) -> str:
-    payload = json.dumps([kind, *values], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return base64.urlsafe_b64encode(orjson.dumps([kind, *values])).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str, kind: str, value_types: Sequence[type[str] | type[int]]) -> list[CursorValue]:
@@ -41,7 +41,7 @@ def decode_cursor(cursor: str, kind: str, value_types: Sequence[type[str] | type
     cursor is only decoded, never trusted: what the server never issues (a key out of range, a string
     the database cannot hold) is rejected here rather than sent to the database."""
     try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        decoded = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, UnicodeError, binascii.Error):
         raise BadUserInput(f"{cursor!r} is not a valid cursor.") from None
     if not isinstance(decoded, list) or len(decoded) != len(value_types) + 1 or decoded[0] != kind:
