@@ -15,11 +15,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.viewer import authenticate
 
 from .logs import current_request_id
+from .unavailable import answer_unavailable_result_with_503, unavailable_response
 
 
 class StrawberryView(GraphQL[Context, None]):
@@ -33,6 +35,12 @@ class StrawberryView(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        answer_unavailable_result_with_503(response_data, sub_response)
+        return super().create_response(response_data, sub_response)
 
 
 class GraphQLEndpoint:
@@ -60,7 +68,13 @@ class GraphQLEndpoint:
             await (await self._view.render_graphql_ide(request))(scope, receive, send)
             return
         token = _bearer_token(request)
-        viewer = None if token is None else await authenticate(self._engine, token)
+        try:
+            viewer = None if token is None else await authenticate(self._engine, token)
+        except Exception as error:
+            if (unavailable := unavailable_response(error)) is None:
+                raise
+            await unavailable(scope, receive, send)
+            return
         if viewer is None:
             await _unauthenticated(token)(scope, receive, send)
             return
