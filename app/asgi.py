@@ -15,7 +15,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.extensions import DisableIntrospection, SchemaExtension, ValidationCache
 
-from aisettings.models.database import create_engine
 from aisettings.schema.document_cache import CachedParsing
 from aisettings.schema.limits import EnforceRequestLimits
 from aisettings.schema.operation_name import RequireOperationName
@@ -24,6 +23,7 @@ from aisettings.schema.schema import build_schema
 from aisettings.schema.storable_text import RejectUnstorableText
 
 from .config import Config
+from .engine import configured_engine
 from .errors import ErrorCodes
 from .garbage_collection import tune_garbage_collector
 from .graphiql import PREFIX as GRAPHIQL_FILES
@@ -44,7 +44,7 @@ def document_caches(size: int) -> list[Callable[[], SchemaExtension]]:
 def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     """The application. It disposes of the engine it creates, not of one it is given."""
     own_engine = engine is None
-    database = engine or create_engine(config.database_url, pool_size=config.database_pool_size)
+    database = engine or configured_engine(config)
     schema = build_schema(
         extensions=[
             lambda: EnforceRequestLimits(config.limits),

@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models import migrate
-from aisettings.models.database import create_engine
 from aisettings.models.tables import organization
 from aisettings.schema.schema import build_schema
 
 from .config import DEMO_TOKEN_VARIABLE, Config, ConfigurationError
 from .demo import DEMO_OWNER, DEMO_SLUG, DemoExistsError, create_demo_organization
+from .engine import configured_engine
 from .exchange_format import ImportFileError
 from .exporting import export_organizations
 from .importing import import_file
@@ -38,7 +38,7 @@ class CommandError(Exception):
 
 def run_with_engine(config: Config, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     async def run() -> T:
-        engine = create_engine(config.database_url, pool_size=2)
+        engine = configured_engine(config, pool_size=2)
         try:
             return await work(engine)
         finally:

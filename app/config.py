@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,10 @@ class Config:
     database_url: str = DEFAULT_DATABASE_URL
     environment: str = "development"
     database_pool_size: int = 10
+    # Waits that end in a 503 rather than a hung request (app/unavailable.py): for a connection of the
+    # pool when all are in use, and for a new connection to PostgreSQL.
+    database_pool_timeout_seconds: float = 5.0
+    database_connect_timeout_seconds: float = 5.0
     # Completes plain scalar fields without graphql-core's per-field machinery (schema/execution.py).
     fast_execution: bool = True
     limits: RequestLimits = field(default_factory=RequestLimits)
@@ -63,6 +68,12 @@ class Config:
             database_url=environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
             environment=environment,
             database_pool_size=_positive_int(environ, "AISETTINGS_DB_POOL_SIZE", 10),
+            database_pool_timeout_seconds=_positive_seconds(
+                environ, "AISETTINGS_DB_POOL_TIMEOUT", cls.database_pool_timeout_seconds
+            ),
+            database_connect_timeout_seconds=_positive_seconds(
+                environ, "AISETTINGS_DB_CONNECT_TIMEOUT", cls.database_connect_timeout_seconds
+            ),
             fast_execution=_flag(environ, "AISETTINGS_FAST_EXECUTION", True),
             introspection=_flag(environ, "AISETTINGS_INTROSPECTION", True),
             document_cache_size=_non_negative_int(
@@ -116,6 +127,19 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigurationError(f"{name} must be a positive whole number, not {raw!r}.")
     return int(raw)
+
+
+def _positive_seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan  # refused below, as are 0, negative numbers and inf
+    if not 0 < seconds < math.inf:
+        raise ConfigurationError(f"{name} must be a positive number of seconds, not {raw!r}.")
+    return seconds
 
 
 def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:

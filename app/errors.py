@@ -4,6 +4,7 @@
 - it does not validate against the schema: GRAPHQL_VALIDATION_FAILED;
 - the request cannot run as sent (a variable of the wrong type, an unknown operation): BAD_USER_INPUT;
 - a resolver refused the request: the code of its ClientError (BAD_USER_INPUT, FORBIDDEN, ...);
+- the database cannot serve now (app/unavailable.py): SERVICE_UNAVAILABLE, with a sentence that says so;
 - anything else is a fault of ours: logged with its traceback and an id, answered with a masked
   message, INTERNAL_SERVER_ERROR and the same id - never SQL, paths or stack traces.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
@@ -20,6 +22,7 @@ from strawberry.extensions import SchemaExtension
 from aisettings.resolvers.errors import ClientError
 
 from .logs import current_request_id
+from .unavailable import SERVICE_UNAVAILABLE, unavailable_message
 
 logger = logging.getLogger("aisettings.errors")
 
@@ -39,7 +42,7 @@ class ErrorCodes(SchemaExtension):
     def _coded(self, error: GraphQLError) -> GraphQLError:
         raised_by_us = error.path is not None and error.original_error is not None
         if raised_by_us and not isinstance(error.original_error, ClientError):
-            return _masked(error)
+            return _unavailable(error) or _masked(error)
         if (error.extensions or {}).get("code"):
             return error
         if isinstance(error, GraphQLSyntaxError):
@@ -55,6 +58,13 @@ class ErrorCodes(SchemaExtension):
         return error
 
 
+def _unavailable(error: GraphQLError) -> GraphQLError | None:
+    message = unavailable_message(error.original_error)
+    if message is None:
+        return None
+    return _replaced(error, message, {"code": SERVICE_UNAVAILABLE})
+
+
 def _masked(error: GraphQLError) -> GraphQLError:
     error_id = uuid.uuid4().hex
     logger.error(
@@ -64,11 +74,16 @@ def _masked(error: GraphQLError) -> GraphQLError:
         exc_info=error.original_error,
         extra={"error_id": error_id, "request_id": current_request_id.get()},
     )
+    return _replaced(error, "Internal server error.", {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id})
+
+
+def _replaced(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    """`error` at the same place in the document and the result, with nothing of it but its place."""
     return GraphQLError(
-        "Internal server error.",
+        message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
+        extensions=extensions,
     )

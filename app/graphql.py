@@ -35,6 +35,7 @@ from .graphql_over_http import (
 from .logs import current_request_id
 from .response_cache import ResponseCache, request_key
 from .trusted_documents import TrustedDocuments
+from .unavailable import RETRY_AFTER, is_unavailable, unavailable
 
 
 class GraphQLEndpoint:
@@ -102,6 +103,8 @@ class GraphQLEndpoint:
         executed, answer = _encoded(result)
         if context.ran_query and not result.errors:
             self._cache.put(key, answer)
+        if is_unavailable(result):
+            return encoded_response(503, answer, media_type, RETRY_AFTER)
         return encoded_response(200 if executed else request_error_status(media_type), answer, media_type)
 
     async def _params(self, request: Request) -> Params:
@@ -196,7 +199,12 @@ def _bearer_token(request: Request) -> str | None:
 async def _viewer(engine: AsyncEngine, request: Request) -> Viewer:
     """The viewer the request's bearer token belongs to; 401 without a token or with an unknown one."""
     token = _bearer_token(request)
-    viewer = None if token is None else await authenticate(engine, token)
+    try:
+        viewer = None if token is None else await authenticate(engine, token)
+    except Exception as error:
+        if (refusal := unavailable(error)) is None:
+            raise
+        raise refusal from None
     if viewer is None:
         message = (
             "Authentication required: send an API token as `Authorization: Bearer <token>`."

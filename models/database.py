@@ -15,16 +15,36 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 _WRITE = "aisettings_write"
 
 
-def create_engine(database_url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
-    """An engine for `database_url`: SQLite in WAL mode with foreign keys on, or PostgreSQL via asyncpg."""
+def create_engine(
+    database_url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int | None = None,
+    pool_timeout_seconds: float = 5.0,
+    connect_timeout_seconds: float = 5.0,
+    echo: bool = False,
+) -> AsyncEngine:
+    """An engine for `database_url`: SQLite in WAL mode with foreign keys on, or PostgreSQL via asyncpg.
+    Its pool holds `pool_size` connections and opens up to `max_overflow` more (as many again when None)
+    under load; a checkout that finds none free within `pool_timeout_seconds` raises TimeoutError, and so
+    does connecting to PostgreSQL for longer than `connect_timeout_seconds`."""
     url = make_url(database_url)
+    pool = {
+        "pool_size": pool_size,
+        "max_overflow": pool_size if max_overflow is None else max_overflow,
+        "pool_timeout": pool_timeout_seconds,
+    }
     if url.get_backend_name() == "sqlite":
-        engine = create_async_engine(url, echo=echo)
+        engine = create_async_engine(url, echo=echo, **pool)
         event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
         event.listen(engine.sync_engine, "begin", _begin_sqlite_transaction)
         return engine
     return create_async_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        connect_args={"timeout": connect_timeout_seconds},
+        **pool,
     )
 
 

@@ -18,6 +18,12 @@ from aisettings.models.database import create_engine
 TEST_DATABASE_URL = os.environ.get("AISETTINGS_TEST_DATABASE_URL", "")
 ON_SQLITE = not TEST_DATABASE_URL or make_url(TEST_DATABASE_URL).get_backend_name() == "sqlite"
 
+# Databases an app cannot reach, whichever database the tests run on.
+UNREACHABLE_DATABASES = {
+    "postgresql-closed-port": "postgresql+asyncpg://postgres@127.0.0.1:1/nothing",
+    "sqlite-missing-directory": "sqlite+aiosqlite:////nonexistent-directory/for/aisettings/test.db",
+}
+
 
 @asynccontextmanager
 async def new_database(name: str) -> AsyncIterator[str]:

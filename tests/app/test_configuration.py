@@ -34,14 +34,39 @@ def test_graphiql_and_introspection_follow_the_environment(
 
 
 @pytest.mark.parametrize(
+    ("environ", "pool_timeout", "connect_timeout"),
+    [({}, 5.0, 5.0), ({"AISETTINGS_DB_POOL_TIMEOUT": "0.5", "AISETTINGS_DB_CONNECT_TIMEOUT": "2"}, 0.5, 2.0)],
+    ids=["defaults", "set"],
+)
+def test_the_database_timeouts_follow_the_environment(
+    environ: dict[str, str], pool_timeout: float, connect_timeout: float
+) -> None:
+    config = Config.from_environment(environ)
+
+    assert config.database_pool_timeout_seconds == pool_timeout
+    assert config.database_connect_timeout_seconds == connect_timeout
+
+
+@pytest.mark.parametrize(
     "environ",
     [
         {"AISETTINGS_ENV": "staging"},
         {"AISETTINGS_MAX_NODES": "many"},
         {"AISETTINGS_GRAPHIQL": "maybe"},
         {"AISETTINGS_GC_THRESHOLD": "-1"},
+        {"AISETTINGS_DB_POOL_TIMEOUT": "0"},
+        {"AISETTINGS_DB_CONNECT_TIMEOUT": "soon"},
+        {"AISETTINGS_DB_CONNECT_TIMEOUT": "inf"},
     ],
-    ids=["unknown environment", "not a number", "not a flag", "negative"],
+    ids=[
+        "unknown environment",
+        "not a number",
+        "not a flag",
+        "negative",
+        "no time",
+        "not seconds",
+        "forever",
+    ],
 )
 def test_a_wrong_value_is_a_configuration_error_naming_the_variable(environ: dict[str, str]) -> None:
     (name,) = environ

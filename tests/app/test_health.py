@@ -9,11 +9,7 @@ import pytest
 
 from aisettings.app.asgi import create_app
 from aisettings.app.config import Config
-
-UNREACHABLE_DATABASES = {
-    "postgresql-closed-port": "postgresql+asyncpg://postgres@127.0.0.1:1/nothing",
-    "sqlite-missing-directory": "sqlite+aiosqlite:////nonexistent-directory/for/aisettings/test.db",
-}
+from tests.databases import UNREACHABLE_DATABASES
 
 
 async def test_healthz_answers_ok(client: httpx.AsyncClient) -> None:
