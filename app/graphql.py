@@ -10,11 +10,13 @@ from typing import Any
 
 import orjson
 import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.viewer import authenticate
@@ -33,6 +35,17 @@ class StrawberryView(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # Strawberry reads any JSON body but a list (a batch) as an object, and fails on a string, a number
+        # or null with an AttributeError, which would be a 500 for the client's mistake.
+        if request.method == "POST" and "application/json" in (request.content_type or ""):
+            body = await request.get_body()  # Starlette keeps it for Strawberry's own read
+            if body.lstrip()[:1] not in (b"{", b"["):
+                raise HTTPException(400, 'The request body must be a JSON object: {"query": "..."}.')
+        return await super().parse_http_body(request)
 
 
 class GraphQLEndpoint:
