@@ -36,6 +36,11 @@ class StrawberryView(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson's errors are all JSONDecodeError, which Strawberry answers with 400: the json module
+        # raises UnicodeDecodeError for bytes that are not UTF-8 and RecursionError for deep nesting.
+        return orjson.loads(data)
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
