@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from hypothesis import settings
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,6 +17,9 @@ from aisettings.models import migrate
 from aisettings.models.database import create_engine
 from aisettings.models.tables import metadata
 from tests.databases import ON_SQLITE, TEST_DATABASE_URL, new_database
+
+# `pytest --hypothesis-profile thorough`: ten times Hypothesis' default examples, to hunt for longer.
+settings.register_profile("thorough", max_examples=1000)
 
 
 @pytest.fixture(scope="session")
