@@ -84,9 +84,9 @@ class GraphQLEndpoint:
             return error.response(media_type)
 
     async def _graphql(self, request: Request, media_type: MediaType) -> Response:
-        viewer = await _viewer(self._engine, request)
         request_id = _request_id(request)
-        current_request_id.set(request_id)
+        current_request_id.set(request_id)  # before anything that may log
+        viewer = await _viewer(self._engine, request)
         params = self._trusted.resolve(await self._params(request))
         key = request_key(params, viewer)
         if (cached := self._cache.get(key)) is not None:
