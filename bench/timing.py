@@ -7,17 +7,6 @@ import time
 from collections.abc import Callable
 
 
-def median_seconds(work: Callable[[int], object], repetitions: int) -> float:
-    """The median time of `work(i)` for i in 0..repetitions-1, after one untimed warm-up call."""
-    work(-1)
-    timings = []
-    for index in range(repetitions):
-        started = time.perf_counter()
-        work(index)
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
-
-
 def interleaved_medians(
     first: Callable[[], object], second: Callable[[], object], repetitions: int
 ) -> tuple[float, float]:
