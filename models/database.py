@@ -13,6 +13,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 _WRITE = "aisettings_write"
+_SINGLE_READ = "aisettings_single_read"
 
 
 def create_engine(
@@ -65,7 +66,7 @@ def _begin_sqlite_transaction(connection: Connection) -> None:
     # A write takes SQLite's write lock at BEGIN, so that two writers never both read, then one fails
     # to upgrade its lock; readers begin deferred and never block; a single statement needs no BEGIN.
     options = connection.get_execution_options()
-    if options.get("isolation_level") == "AUTOCOMMIT":
+    if options.get(_SINGLE_READ, False):
         return
     immediate = options.get(_WRITE, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
@@ -73,11 +74,15 @@ def _begin_sqlite_transaction(connection: Connection) -> None:
 
 @asynccontextmanager
 async def single_read(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection for one reading statement: in autocommit, which saves the BEGIN and ROLLBACK round
-    trips (a statement sees one snapshot of the data whatever the mode). Reads of several statements that
-    must agree (a page and its count) take a transaction instead: `engine.connect()`."""
+    """A connection for one reading statement, without the BEGIN and ROLLBACK round trips of a
+    transaction (a statement sees one snapshot of the data whatever the mode). Reads of several statements
+    that must agree (a page and its count) take a transaction instead: `engine.connect()`."""
     async with engine.connect() as connection:
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        if connection.dialect.name == "sqlite":
+            # Switching SQLite's isolation level costs PRAGMAs; an option of ours skips the BEGIN instead.
+            await connection.execution_options(**{_SINGLE_READ: True})
+        else:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
         yield connection
 
 
