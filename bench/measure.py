@@ -106,9 +106,9 @@ async def count_statements(engine: AsyncEngine, database_url: str, token: str) -
                     "/graphql", json={"query": document, "variables": variables}, headers=headers
                 )
             assert "errors" not in response.json(), response.text
-            return len(queries(statements))
+            # Not counted: authentication's once-a-minute record of the token's use.
+            return len([s for s in queries(statements) if not s.startswith("UPDATE api_token")])
 
-        await statements_of(TREE, {"slug": DEMO_SLUG, "first": 1})  # records the token's first use
         tree = await statements_of(TREE, {"slug": DEMO_SLUG, "first": PAGE})
         page = (
             await http.post(
