@@ -124,12 +124,30 @@ def _enum_names(output_type: GraphQLLeafType) -> dict[Any, str]:
     }
 
 
-def _basic_resolver(definition: StrawberryField, resolve: Callable[..., Any]) -> Callable[[Any], Any]:
-    """What Strawberry's resolver of a basic field returns, for a source. Strawberry's calls the
-    field's default resolver with its Python name; with the default, getattr, that is one attrgetter."""
-    if definition.default_resolver is getattr:
-        return operator.attrgetter(definition.python_name)
-    return lambda source: resolve(source, None)
+def _fast_resolver(definition: StrawberryField, resolve: Callable[..., Any]) -> Callable[[Any], Any] | None:
+    """What Strawberry's resolver of the field returns for a source, as a function of the source alone;
+    None for a field that needs more (arguments, the resolve info, an async resolver, extensions).
+
+    A basic field: Strawberry calls its default resolver with its Python name; with the default,
+    getattr, that is one attrgetter. A field with a resolver of `self` alone (a method computing a value
+    from its object, such as a global id): Strawberry calls it with the source and nothing else."""
+    if definition.extensions:
+        return None
+    if definition.is_basic_field:
+        if definition.default_resolver is getattr:
+            return operator.attrgetter(definition.python_name)
+        return lambda source: resolve(source, None)
+    resolver = definition.base_resolver
+    if resolver is None or resolver.is_async or resolver.arguments:
+        return None
+    if resolver.info_parameter or resolver.root_parameter or resolver.parent_parameter:
+        return None
+    function = resolver.wrapped_func
+    if not callable(function):
+        return None
+    if resolver.self_parameter is None:
+        return lambda _: function()
+    return function
 
 
 class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -153,13 +171,12 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
             fast: FastField | None = None
             if field_def is not None and self._fast_allowed and not field_def.args:
                 definition = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-                if (
-                    isinstance(definition, StrawberryField)
-                    and definition.is_basic_field
-                    and not definition.extensions
-                    and field_def.resolve is not None
-                ):
-                    resolve = _basic_resolver(definition, field_def.resolve)
+                resolve = (
+                    _fast_resolver(definition, field_def.resolve)
+                    if isinstance(definition, StrawberryField) and field_def.resolve is not None
+                    else None
+                )
+                if resolve is not None:
                     object_type = _plain_object(field_def.type)
                     if object_type is not None:
                         fast = (resolve, field_def.type, object_type)
