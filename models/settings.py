@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeAlias
 
 
@@ -118,6 +119,11 @@ class OrganizationSettingsValues:
     values: RawSettings
     locked: frozenset[str]
 
+    @cached_property
+    def effective(self) -> dict[str, EffectiveValue]:
+        """Each setting's organization value, computed once: every project of a page inherits them."""
+        return {setting.name: organization_value(setting, self) for setting in SETTINGS}
+
 
 NO_ORGANIZATION_SETTINGS = OrganizationSettingsValues(values={}, locked=frozenset())
 
@@ -162,7 +168,7 @@ def resolve_project_settings(
     """The settings a project runs with, given its organization's settings and its own overrides."""
     effective = {}
     for setting in SETTINGS:
-        inherited = organization_value(setting, organization)
+        inherited = organization.effective[setting.name]
         override = overrides.get(setting.name)
         in_force = override is not None and not inherited.locked
         effective[setting.name] = EffectiveValue(

@@ -19,7 +19,6 @@ from aisettings.models.settings import (
     SETTINGS,
     SettingSource,
     StoppingPoint,
-    organization_value,
     resolve_repository_settings,
 )
 from aisettings.resolvers import audit_log, projects
@@ -141,7 +140,7 @@ class Organization(Node):
     def settings(self) -> OrganizationSettings:  # type: ignore[valid-type]
         settings = self.record.settings
         return OrganizationSettings(
-            **{setting.name: organization_value(setting, settings).value for setting in SETTINGS},
+            **{name: effective.value for name, effective in settings.effective.items()},
             locked_settings=[SettingName(s.name) for s in SETTINGS if s.name in settings.locked],
             version=self.record.settings_revision,
             updated_at=self.record.settings_updated_at,
