@@ -67,6 +67,16 @@ def _plain_object(output_type: GraphQLOutputType) -> GraphQLObjectType | None:
     return None
 
 
+def _plain_object_items(output_type: GraphQLOutputType) -> GraphQLObjectType | None:
+    """The item type of a list of non-null plain objects (the nodes of a page, the diffs of a bulk
+    change). Items that may be null are left to graphql-core: an error there nulls the item alone."""
+    if isinstance(output_type, GraphQLNonNull):
+        output_type = output_type.of_type
+    if isinstance(output_type, GraphQLList) and isinstance(output_type.of_type, GraphQLNonNull):
+        return _plain_object(output_type.of_type)
+    return None
+
+
 def completer(output_type: GraphQLOutputType) -> Completer:
     """A function giving what graphql-core's complete_value gives for a value of a leaf (or list of
     leaves) type, or raising when graphql-core would report an error. Built once per field."""
@@ -177,7 +187,7 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
                     else None
                 )
                 if resolve is not None:
-                    object_type = _plain_object(field_def.type)
+                    object_type = _plain_object(field_def.type) or _plain_object_items(field_def.type)
                     if object_type is not None:
                         fast = (resolve, field_def.type, object_type)
                     elif _is_leaf_output(field_def.type):
@@ -250,7 +260,8 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         fast: FastField,
         position_context: Any,
     ) -> Any:
-        """An object field's completed value, or _ORDINARY to let graphql-core execute it."""
+        """An object field's completed value (or a list of objects'), or _ORDINARY to let graphql-core
+        execute it."""
         resolve, output_type, complete_or_type = fast
         assert isinstance(complete_or_type, GraphQLObjectType)
         try:
@@ -262,20 +273,73 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         object_type = complete_or_type
         if value is None or value is Undefined:
             return _ORDINARY if isinstance(output_type, GraphQLNonNull) else None
-        if object_type.is_type_of is not None and not object_type.is_type_of(value, None):  # type: ignore[arg-type]
-            return _ORDINARY  # graphql-core reports the value of a wrong type
+        nullable_type = output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
+        is_list = isinstance(nullable_type, GraphQLList)
+        if is_list and not isinstance(value, list | tuple):
+            return _ORDINARY
+        # Anything graphql-core would report (a null item, a value of a wrong type) goes its way, and
+        # before any item has been executed, so that nothing is executed twice.
+        if not all(self._is_plain(object_type, item) for item in (value if is_list else (value,))):
+            return _ORDINARY
         field_path = Path(path, response_name, parent_type.name)
         # From here on as graphql-core's execute_field after its resolver: the same sub-field execution
-        # and the same handling of errors met on the way.
+        # and the same handling of errors met on the way (a non-null item's error is the list's).
         try:
-            completed = self.collect_and_execute_subfields(
-                object_type, field_details_list, field_path, value, position_context
-            )
+            if is_list:
+                completed = self._complete_items(
+                    object_type, field_details_list, field_path, value, position_context
+                )
+            else:
+                completed = self.collect_and_execute_subfields(
+                    object_type, field_details_list, field_path, value, position_context
+                )
         except Exception as raw_error:
             self.handle_field_error(raw_error, output_type, field_details_list, field_path)
             return None
         if self.is_awaitable(completed):
             return self._await_completed(completed, output_type, field_details_list, field_path)
+        return completed
+
+    def _is_plain(self, object_type: GraphQLObjectType, value: Any) -> bool:
+        if value is None or value is Undefined or self.is_awaitable(value) or isinstance(value, Exception):
+            return False
+        return object_type.is_type_of is None or bool(object_type.is_type_of(value, None))  # type: ignore[arg-type]
+
+    def _complete_items(
+        self,
+        object_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        items: list[Any] | tuple[Any, ...],
+        position_context: Any,
+    ) -> Any:
+        """As graphql-core's complete_iterable_value for non-null objects: each item's sub-fields, the
+        pending ones awaited together."""
+        completed: list[Any] = []
+        pending: list[int] = []
+        try:
+            for index, item in enumerate(items):
+                result = self.collect_and_execute_subfields(
+                    object_type, field_details_list, path.add_key(index, None), item, position_context
+                )
+                completed.append(result)
+                if self.is_awaitable(result):
+                    pending.append(index)
+        except Exception:
+            if pending:
+                self.settle_in_background([completed[index] for index in pending])
+            raise
+        if not pending:
+            return completed
+        return self._gather_items(completed, pending)
+
+    async def _gather_items(self, completed: list[Any], pending: list[int]) -> list[Any]:
+        if len(pending) == 1:
+            completed[pending[0]] = await completed[pending[0]]
+        else:
+            awaited = await gather_with_cancel(*(completed[index] for index in pending))
+            for index, result in zip(pending, awaited, strict=True):
+                completed[index] = result
         return completed
 
     async def _await_completed(

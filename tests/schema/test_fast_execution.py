@@ -197,45 +197,112 @@ class Item:
     def raises(self) -> str:
         return self.broken.raises
 
+    @strawberry.field
+    async def later(self) -> int:
+        return self.count
+
+    @strawberry.field
+    async def later_fails(self) -> int:
+        raise RuntimeError("an async resolver that fails")
+
+
+def broken_items() -> list[Item]:
+    """Items of every unusual kind: each makes the fast way hand the field back, or report an error."""
+    return [
+        Item(name="fine", maybe=None, color=Color.RED, colors=[Color.RED], count=1, broken=Broken()),
+        Item(name=None, maybe="x", color=Color.RED, colors=[], count=2, broken=Broken()),  # type: ignore[arg-type]
+        Item(name="bad enum", maybe=None, color="blue", colors=[Color.RED], count=3, broken=Broken()),  # type: ignore[arg-type]
+        Item(name="bad list", maybe=None, color=Color.RED, colors=[None], count=4, broken=Broken()),  # type: ignore[list-item]
+        Item(name="bad int", maybe=None, color=Color.RED, colors=[], count="many", broken=Broken()),  # type: ignore[arg-type]
+        Item(
+            name="no detail",
+            maybe=None,
+            color=Color.RED,
+            colors=[],
+            count=5,
+            broken=Broken(),
+            required_detail=None,  # type: ignore[arg-type]
+        ),
+        Item(
+            name="detail",
+            maybe=None,
+            color=Color.RED,
+            colors=[],
+            count=6,
+            broken=Broken(),
+            detail=Detail(size=2),
+        ),
+        Item(
+            name="wrong pet",
+            maybe=None,
+            color=Color.RED,
+            colors=[],
+            count=7,
+            broken=Broken(),
+            pet=Detail(size=3),  # type: ignore[arg-type]
+        ),
+    ]
+
 
 @strawberry.type
 class Query:
     @strawberry.field
     def items(self) -> list[Item | None]:
-        return [
-            Item(name="fine", maybe=None, color=Color.RED, colors=[Color.RED], count=1, broken=Broken()),
-            Item(name=None, maybe="x", color=Color.RED, colors=[], count=2, broken=Broken()),  # type: ignore[arg-type]
-            Item(name="bad enum", maybe=None, color="blue", colors=[Color.RED], count=3, broken=Broken()),  # type: ignore[arg-type]
-            Item(name="bad list", maybe=None, color=Color.RED, colors=[None], count=4, broken=Broken()),  # type: ignore[list-item]
-            Item(name="bad int", maybe=None, color=Color.RED, colors=[], count="many", broken=Broken()),  # type: ignore[arg-type]
-            Item(
-                name="no detail",
-                maybe=None,
-                color=Color.RED,
-                colors=[],
-                count=5,
-                broken=Broken(),
-                required_detail=None,  # type: ignore[arg-type]
-            ),
-            Item(
-                name="detail",
-                maybe=None,
-                color=Color.RED,
-                colors=[],
-                count=6,
-                broken=Broken(),
-                detail=Detail(size=2),
-            ),
-            Item(
-                name="wrong pet",
-                maybe=None,
-                color=Color.RED,
-                colors=[],
-                count=7,
-                broken=Broken(),
-                pet=Detail(size=3),  # type: ignore[arg-type]
-            ),
-        ]
+        return list(broken_items())
+
+
+def _fine_item(count: int) -> Item:
+    return Item(name="fine", maybe=None, color=Color.RED, colors=[], count=count, broken=Broken())
+
+
+@strawberry.type
+class ListQuery:
+    """Lists of non-null objects, which the fast way completes item by item."""
+
+    @strawberry.field
+    def fine(self) -> list[Item]:
+        return [_fine_item(1), _fine_item(2)]
+
+    @strawberry.field
+    def maybe_broken(self) -> list[Item] | None:
+        return broken_items()
+
+    @strawberry.field
+    def with_null(self) -> list[Item] | None:
+        return [_fine_item(1), None]  # type: ignore[list-item]
+
+    @strawberry.field
+    def required_broken(self) -> list[Item]:
+        return [_fine_item(1), broken_items()[5]]
+
+    @strawberry.field
+    def not_a_list(self) -> list[Item] | None:
+        return "items"  # type: ignore[return-value]
+
+
+LIST_DOCUMENTS = [
+    "{ fine { name count later } }",
+    "{ fine { count laterFails } }",
+    "{ fine { count detail { size fails } } }",
+    "{ maybeBroken { name color count } }",
+    "{ maybeBroken { count requiredDetail { fails } } }",
+    "{ maybeBroken { count later } }",
+    "{ withNull { count } }",
+    "{ requiredBroken { count requiredDetail { size } } }",
+    "{ notAList { count } }",
+]
+
+
+@pytest.mark.parametrize("document", LIST_DOCUMENTS)
+async def test_lists_of_objects_get_what_graphql_core_gives(document: str) -> None:
+    fast = await strawberry.Schema(ListQuery, execution_context_class=FastFieldsExecutor).execute(document)
+    plain = await strawberry.Schema(ListQuery).execute(document)
+
+    assert (fast.data, _errors(fast)) == (plain.data, _errors(plain))
+
+
+def _errors(result: Any) -> list[tuple[str, Any, Any]]:
+    return [(error.message, error.path, error.locations) for error in result.errors or []]
 
 
 UNUSUAL = """{
