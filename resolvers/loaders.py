@@ -3,10 +3,11 @@ kind and level, whatever the number of parents, and only when the viewer may see
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Row, Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,6 +30,20 @@ from .records import (
     repository_record,
 )
 from .viewer import Viewer
+
+K = TypeVar("K")
+T = TypeVar("T")
+
+
+class SharedLoader(DataLoader[K, T]):
+    """A DataLoader whose loads several fields may await at once (the same project twice in a list).
+    When a field's error nulls its parent, graphql-core cancels the parent's other fields, and a
+    cancelled awaiter cancels what it awaits: the shared load would reach the fields still waiting for
+    it as a CancelledError, which no error handling catches (an HTTP 500). Each awaiter gets a shield."""
+
+    def load(self, key: K) -> Awaitable[T]:
+        return asyncio.shield(super().load(key))
+
 
 REPOSITORY_CURSOR = "repository"
 
@@ -66,14 +81,14 @@ class Loaders:
         self._organization_ids = viewer.visible_organization_ids()
         self._audit_organization_ids = viewer.visible_organization_ids(Scope.ORG_READ)
         self._project_organization_ids = viewer.visible_organization_ids(Scope.PROJECT_READ)
-        self.organization_by_id = DataLoader[int, OrganizationRecord | None](self._load_organizations_by_id)
-        self.organization_by_slug = DataLoader[str, OrganizationRecord | None](
+        self.organization_by_id = SharedLoader[int, OrganizationRecord | None](self._load_organizations_by_id)
+        self.organization_by_slug = SharedLoader[str, OrganizationRecord | None](
             self._load_organizations_by_slug
         )
-        self.project_by_id = DataLoader[int, ProjectRecord | None](self._load_projects)
-        self.repository_by_id = DataLoader[int, RepositoryRecord | None](self._load_repositories)
-        self.audit_entry_by_id = DataLoader[int, AuditEntryRecord | None](self._load_audit_entries)
-        self.repository_page = DataLoader[RepositoryPageKey, Page[RepositoryRecord]](
+        self.project_by_id = SharedLoader[int, ProjectRecord | None](self._load_projects)
+        self.repository_by_id = SharedLoader[int, RepositoryRecord | None](self._load_repositories)
+        self.audit_entry_by_id = SharedLoader[int, AuditEntryRecord | None](self._load_audit_entries)
+        self.repository_page = SharedLoader[RepositoryPageKey, Page[RepositoryRecord]](
             self._load_repository_pages
         )
 
