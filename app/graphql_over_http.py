@@ -12,7 +12,7 @@ request's parameters from a GET query string or a JSON body, and the status of a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -71,7 +71,7 @@ class Params:
     query: str | None
     variables: dict[str, Any] | None = None
     operation_name: str | None = None
-    extensions: dict[str, Any] | None = field(default=None)
+    extensions: dict[str, Any] | None = None
     document_id: str | None = None
 
 

@@ -27,7 +27,7 @@ class ResponseCache:
     are kept)."""
 
     def __init__(self, max_bytes: int) -> None:
-        self._answers: LRUCache[Key, bytes] = LRUCache(maxsize=max_bytes, getsizeof=_size)
+        self._answers: LRUCache[Key, bytes] = LRUCache(maxsize=max_bytes, getsizeof=len)
 
     def get(self, key: Key) -> bytes | None:
         return self._answers.get(key)
@@ -47,7 +47,3 @@ def request_key(params: Params, viewer: Viewer) -> Key:
         viewer.scopes,
         viewer.data_version,
     )
-
-
-def _size(answer: bytes) -> int:
-    return len(answer)

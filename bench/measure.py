@@ -7,7 +7,6 @@ import asyncio
 import itertools
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from aisettings.app.config import Config
 from aisettings.app.demo import DEMO_OWNER, DEMO_SLUG
 from aisettings.app.tokens import create_token
 from aisettings.models.database import create_engine
-from tests.server_process import server_process
+from tests.server_process import CLI, server_process
 from tests.sql_statements import queries, recorded_statements
 
 from .client import BenchClient
@@ -81,9 +80,7 @@ async def run_benchmarks(options: Options) -> None:
 
 async def _run_cli(database_url: str, *arguments: str) -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from aisettings.app.cli import main; main()",
+        *CLI,
         *arguments,
         env={**os.environ, "DATABASE_URL": database_url},
         stdout=asyncio.subprocess.PIPE,

@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 
 STARTUP_SECONDS = 60
+# The `aisettings` command line, as its console script runs it, with this interpreter.
+CLI = (sys.executable, "-c", "from aisettings.app.cli import main; main()")
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,7 @@ async def server_process(
     port = _free_port()
     with log.open("ab") as output:
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            "from aisettings.app.cli import main; main()",
+            *CLI,
             "serve",
             "--port",
             str(port),
