@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext
 
 from .execution import FastFieldsExecutor
@@ -23,6 +26,15 @@ class Schema(strawberry.Schema):
         answer carries (app/errors.py). The client's mistakes are answers, not log lines."""
 
 
+class CachedNameConverter(NameConverter):
+    """Strawberry converts every argument's Python name to camelCase again each time a resolver with
+    arguments runs (1000 times for a page's `repositories`); the conversion depends on the name alone."""
+
+    @cache  # noqa: B019 - one converter per process, and as many entries as the schema has names
+    def apply_naming_config(self, name: str) -> str:
+        return super().apply_naming_config(name)
+
+
 def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
     *,
@@ -36,4 +48,5 @@ def build_schema(
         types=[Organization, Project, Repository, AuditEntry],
         extensions=list(extensions),
         execution_context_class=FastFieldsExecutor if fast_fields else None,
+        config=StrawberryConfig(name_converter=CachedNameConverter()),
     )
