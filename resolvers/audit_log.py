@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.models.tables import audit_entry
 
 from .errors import BadUserInput
-from .pagination import Page, decode_id_cursor, encode_cursor
+from .pagination import Page, decode_id_cursor, id_cursor
 from .records import AuditEntryRecord, audit_entry_record
 
 MAX_AUDIT_PAGE = 500
@@ -69,7 +69,8 @@ async def fetch_audit_page(
         rows = (await connection.execute(page)).all()
         total = (await connection.execute(count)).scalar_one()
     return Page(
-        items=[(encode_cursor(AUDIT_CURSOR, [row.id]), audit_entry_record(row)) for row in rows[:first]],
+        items=[audit_entry_record(row) for row in rows[:first]],
+        cursor=id_cursor(AUDIT_CURSOR),
         has_next_page=len(rows) > first,
         has_previous_page=after is not None,
         total_count=total,

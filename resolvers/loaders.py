@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -17,7 +17,7 @@ from aisettings.models.access import Scope
 from aisettings.models.database import single_read
 from aisettings.models.tables import audit_entry, organization, organization_settings, project, repository
 
-from .pagination import Page, decode_id_cursor, encode_cursor
+from .pagination import Page, decode_id_cursor, id_cursor
 from .records import (
     AuditEntryRecord,
     OrganizationRecord,
@@ -46,6 +46,7 @@ class SharedLoader(DataLoader[K, T]):
 
 
 REPOSITORY_CURSOR = "repository"
+repository_cursor: Callable[[RepositoryRecord], str] = id_cursor(REPOSITORY_CURSOR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,10 +194,8 @@ class Loaders:
         for project_id in project_ids:
             rows = rows_by_project[project_id]
             pages[RepositoryPageKey(project_id, first, after)] = Page(
-                items=[
-                    (encode_cursor(REPOSITORY_CURSOR, [row.id]), repository_record(row))
-                    for row in rows[:first]
-                ],
+                items=[repository_record(row) for row in rows[:first]],
+                cursor=repository_cursor,
                 has_next_page=len(rows) > first,
                 has_previous_page=after is not None,
                 total_count=totals.get(project_id, 0),

@@ -29,9 +29,8 @@ async def fetch_organization_page(
         rows = (await connection.execute(page)).all()
         total = (await connection.execute(count)).scalar_one()
     return Page(
-        items=[
-            (encode_cursor(ORGANIZATION_CURSOR, [row.slug]), organization_record(row)) for row in rows[:first]
-        ],
+        items=[organization_record(row) for row in rows[:first]],
+        cursor=lambda record: encode_cursor(ORGANIZATION_CURSOR, [record.slug]),
         has_next_page=len(rows) > first,
         has_previous_page=after is not None,
         total_count=total,

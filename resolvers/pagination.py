@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import orjson
 
@@ -60,12 +60,27 @@ def _valid(value: object, value_type: type[str] | type[int]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a list: its items with their cursors, and where it stands in the whole."""
+    """One page of a list: its items, how to make an item's cursor, and where it stands in the whole.
+    Cursors are made only when asked for: a tree page asks for two of its 4000 (`endCursor`)."""
 
-    items: list[tuple[str, T]]
+    items: list[T]
+    cursor: Callable[[T], str]
     has_next_page: bool
     has_previous_page: bool
     total_count: int
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+Identified = TypeVar("Identified", bound=_Identified)
+
+
+def id_cursor(kind: str) -> Callable[[Identified], str]:
+    """The cursor of an item of a list ordered by id alone."""
+    return lambda item: encode_cursor(kind, [item.id])
 
 
 def decode_id_cursor(cursor: str, kind: str) -> int:

@@ -93,9 +93,9 @@ async def fetch_project_page(
     async with engine.connect() as connection:
         rows = (await connection.execute(page.limit(first + 1))).all()
         total = (await connection.execute(count)).scalar_one()
-    records = [project_record(row, organization.settings) for row in rows[:first]]
     return Page(
-        items=[(_encode_project_cursor(record, order), record) for record in records],
+        items=[project_record(row, organization.settings) for row in rows[:first]],
+        cursor=lambda record: _encode_project_cursor(record, order),
         has_next_page=len(rows) > first,
         has_previous_page=after is not None,
         total_count=total,

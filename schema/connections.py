@@ -31,24 +31,33 @@ class Edge(Generic[NodeType]):
     node: NodeType = strawberry.field(description="The item.")
 
 
+def _edges(self: Connection[NodeType]) -> list[Edge[NodeType]]:
+    return [Edge(cursor=cursor, node=node) for cursor, node in zip(self.cursors(), self.nodes, strict=True)]
+
+
 @strawberry.type(description="A page of a list.")
 class Connection(Generic[NodeType]):
-    edges: list[Edge[NodeType]] = strawberry.field(description="The items of this page with their cursors.")
+    edges: list[Edge[NodeType]] = strawberry.field(
+        resolver=_edges, description="The items of this page with their cursors."
+    )
     nodes: list[NodeType] = strawberry.field(description="The items of this page.")
     page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
     total_count: int = strawberry.field(description="How many items the whole list has (every page).")
+    # The cursors of the items, made only when `edges` are asked for.
+    cursors: strawberry.Private[Callable[[], list[str]]]
 
 
 def connection(page: Page[Record], wrap: Callable[[Record], NodeType]) -> Connection[NodeType]:
-    edges = [Edge(cursor=cursor, node=wrap(record)) for cursor, record in page.items]
+    """The connection of a page; its items' cursors are made when `edges` are asked for."""
+    items = page.items
     return Connection(
-        edges=edges,
-        nodes=[edge.node for edge in edges],
+        nodes=[wrap(record) for record in items],
         page_info=PageInfo(
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=page.cursor(items[0]) if items else None,
+            end_cursor=page.cursor(items[-1]) if items else None,
         ),
         total_count=page.total_count,
+        cursors=lambda: [page.cursor(record) for record in items],
     )
