@@ -44,6 +44,13 @@ class SharedLoader(DataLoader[K, T]):
     def load(self, key: K) -> Awaitable[T]:
         return asyncio.shield(super().load(key))
 
+    def loaded(self, key: K) -> T | None:
+        """The value of `key` if its load has succeeded already; None otherwise."""
+        future = self.cache_map.get(key)
+        if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+            return None
+        return future.result()
+
 
 REPOSITORY_CURSOR = "repository"
 repository_cursor: Callable[[RepositoryRecord], str] = id_cursor(REPOSITORY_CURSOR)

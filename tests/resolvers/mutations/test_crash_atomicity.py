@@ -68,9 +68,14 @@ class SqliteWatch:
 
     async def rehearse(self, dry_run: Awaitable[httpx.Response]) -> None:
         request = asyncio.ensure_future(dry_run)
-        taken = await self._lock_held_at(True)
-        released = await self._lock_held_at(False)
-        self._aim_seconds = (released - taken) * self._lateness
+        taken = await self._lock_held_at(True, request)
+        if taken is None:
+            # The dry run took and released the lock between two looks (a loaded machine stretches
+            # them): aim at the first moment the lock is seen held.
+            self._aim_seconds = 0.0
+        else:
+            released = await self._lock_held_at(False, request)
+            self._aim_seconds = ((released or time.monotonic()) - taken) * self._lateness
         assert (await request).status_code == 200
 
     async def writing(self) -> bool:
@@ -84,12 +89,13 @@ class SqliteWatch:
         # A frozen process keeps its locks: the lock held now was held when the process stopped.
         return self._locked()
 
-    async def _lock_held_at(self, held: bool) -> float:
-        """The time when the lock is first seen `held` (or not)."""
-        while True:
+    async def _lock_held_at(self, held: bool, request: asyncio.Future[httpx.Response]) -> float | None:
+        """The time when the lock is first seen `held` (or not); None when `request` ended first."""
+        while not request.done():
             if self._locked() == held:
                 return time.monotonic()
             await asyncio.sleep(0.001)
+        return None
 
     def _locked(self) -> bool:
         try:

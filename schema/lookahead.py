@@ -1,0 +1,68 @@
+"""What a query asks below the field being resolved, read before its items are made: the resolver of a
+list can then load in one batch what every item's sub-fields will need, and the items complete at once
+instead of each awaiting its own share of the batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import strawberry
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLIncludeDirective,
+    GraphQLObjectType,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
+
+
+def arguments_at(
+    info: strawberry.Info[Any, Any], path: Sequence[str], type_name: str
+) -> Iterator[dict[str, Any]]:
+    """The arguments (coerced as the resolver gets them) of each selection of the field reached from the
+    field being resolved by the field names of `path`, whose last is a field of the type `type_name`;
+    through fragments, and without what `@skip` or `@include` leaves out."""
+    raw_info = info._raw_info  # graphql-core's, whose fragments and schema Strawberry's Info keeps
+    parent = raw_info.schema.get_type(type_name)
+    assert isinstance(parent, GraphQLObjectType)
+    walk = _Walk(raw_info.fragments, VariableValues(sources={}, coerced=info.variable_values))
+    selection_sets = [node.selection_set for node in raw_info.field_nodes if node.selection_set is not None]
+    return walk.arguments(selection_sets, path, parent.fields[path[-1]])
+
+
+class _Walk:
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode], variables: VariableValues) -> None:
+        self._fragments = fragments
+        # Strawberry gives resolvers the coerced values alone, which is all that the coercion of
+        # arguments and directives reads.
+        self._variables = variables
+
+    def arguments(
+        self, selection_sets: Iterable[SelectionSetNode], path: Sequence[str], field: GraphQLField
+    ) -> Iterator[dict[str, Any]]:
+        name, rest = path[0], path[1:]
+        for selection_set in selection_sets:
+            for selection in selection_set.selections:
+                if not self._included(selection):
+                    continue
+                if isinstance(selection, InlineFragmentNode):
+                    yield from self.arguments([selection.selection_set], path, field)
+                elif isinstance(selection, FragmentSpreadNode):
+                    fragment = self._fragments[selection.name.value]
+                    yield from self.arguments([fragment.selection_set], path, field)
+                elif isinstance(selection, FieldNode) and selection.name.value == name:
+                    if not rest:
+                        yield get_argument_values(field, selection, self._variables)
+                    elif selection.selection_set is not None:
+                        yield from self.arguments([selection.selection_set], rest, field)
+
+    def _included(self, node: Any) -> bool:
+        skip = get_directive_values(GraphQLSkipDirective, node, self._variables)
+        include = get_directive_values(GraphQLIncludeDirective, node, self._variables)
+        return not (skip and skip["if"]) and not (include and not include["if"])
