@@ -19,12 +19,16 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLEnumType,
+    GraphQLID,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLString,
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
@@ -35,10 +39,36 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 Completer = Callable[[Any], Any]
-# A field completed the fast way: its basic resolver, its output type, and either the completer of its
-# scalar or enum values or, for an object field, its object type.
-FastField = tuple[Callable[[Any], Any], GraphQLOutputType, Completer | GraphQLObjectType]
-Plan = list[tuple[str, FieldDetailsList, FastField | None]]
+Resolver = Callable[[Any], Any]
+
+
+class FastObject:
+    """An object field (or list of objects) completed the fast way: its resolver, output type and object
+    type, and the sub-fields of its selection, collected once per request and field."""
+
+    __slots__ = ("field_details_list", "is_list", "object_type", "output_type", "resolve", "subfields")
+
+    def __init__(
+        self,
+        resolve: Resolver,
+        output_type: GraphQLOutputType,
+        object_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+    ) -> None:
+        self.resolve = resolve
+        self.output_type = output_type
+        self.object_type = object_type
+        nullable = output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
+        self.is_list = isinstance(nullable, GraphQLList)
+        self.field_details_list = field_details_list
+        self.subfields: GroupedFieldSet | None = None
+
+
+# Each field of a selection, in order: its response name and nodes, then for a scalar or enum field
+# completed the fast way its resolver and completer (both or neither), for an object field its
+# FastObject; None for what graphql-core executes.
+PlanEntry = tuple[str, FieldDetailsList, Resolver | None, Completer | None, FastObject | None]
+Plan = list[PlanEntry]
 
 
 _ORDINARY = object()
@@ -80,8 +110,26 @@ def _plain_object_items(output_type: GraphQLOutputType) -> GraphQLObjectType | N
 def completer(output_type: GraphQLOutputType) -> Completer:
     """A function giving what graphql-core's complete_value gives for a value of a leaf (or list of
     leaves) type, or raising when graphql-core would report an error. Built once per field."""
+    general = _completer(output_type)
+    nullable = output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
+    exact = _SERIALIZED_AS_IS.get(nullable) if isinstance(nullable, GraphQLScalarType) else None
+    if exact is None:
+        return general
+
+    # Most values are a str or a bool, which these scalars serialize as they are.
+    def complete_exact(value: Any) -> Any:
+        return value if type(value) is exact else general(value)
+
+    return complete_exact
+
+
+# Built-in scalars whose serialize() returns a value of this exact Python type unchanged.
+_SERIALIZED_AS_IS: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+
+
+def _completer(output_type: GraphQLOutputType) -> Completer:
     if isinstance(output_type, GraphQLNonNull):
-        inner = completer(output_type.of_type)
+        inner = _completer(output_type.of_type)
 
         def complete_non_null(value: Any) -> Any:
             completed = inner(value)
@@ -178,7 +226,7 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         plan: Plan = []
         for response_name, field_details_list in grouped_field_set.items():
             field_def = parent_type.fields.get(field_details_list[0].node.name.value)
-            fast: FastField | None = None
+            entry: PlanEntry = (response_name, field_details_list, None, None, None)
             if field_def is not None and self._fast_allowed and not field_def.args:
                 definition = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
                 resolve = (
@@ -189,10 +237,11 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
                 if resolve is not None:
                     object_type = _plain_object(field_def.type) or _plain_object_items(field_def.type)
                     if object_type is not None:
-                        fast = (resolve, field_def.type, object_type)
+                        fast_object = FastObject(resolve, field_def.type, object_type, field_details_list)
+                        entry = (response_name, field_details_list, None, None, fast_object)
                     elif _is_leaf_output(field_def.type):
-                        fast = (resolve, field_def.type, completer(field_def.type))
-            plan.append((response_name, field_details_list, fast))
+                        entry = (response_name, field_details_list, resolve, completer(field_def.type), None)
+            plan.append(entry)
         self._plans[id(grouped_field_set)] = (grouped_field_set, plan)
         return plan
 
@@ -208,27 +257,23 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for response_name, field_details_list, fast in self._plan(parent_type, grouped_field_set):
-                if fast is not None and not isinstance(fast[2], GraphQLObjectType):
+            for response_name, field_details_list, resolve, complete, fast_object in self._plan(
+                parent_type, grouped_field_set
+            ):
+                if complete is not None:
                     # Scalars and enums, most fields of all, inline: resolve, complete, done.
                     try:
-                        results[response_name] = fast[2](fast[0](source_value))
+                        results[response_name] = complete(resolve(source_value))  # type: ignore[misc]  # set with `complete`
                         continue
                     except Exception:  # reported by the ordinary way, which meets it again
                         pass
-                elif fast is not None:
+                elif fast_object is not None:
                     result = self._execute_fast(
-                        parent_type,
-                        source_value,
-                        path,
-                        response_name,
-                        field_details_list,
-                        fast,
-                        position_context,
+                        parent_type, source_value, path, response_name, fast_object, position_context
                     )
                     if result is not _ORDINARY:
                         results[response_name] = result
-                        if is_awaitable(result):
+                        if type(result) is not dict and is_awaitable(result):
                             awaitable_fields.append(response_name)
                         continue
                 result = self.execute_field(
@@ -256,49 +301,57 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         source_value: Any,
         path: Path | None,
         response_name: str,
-        field_details_list: FieldDetailsList,
-        fast: FastField,
+        fast: FastObject,
         position_context: Any,
     ) -> Any:
         """An object field's completed value (or a list of objects'), or _ORDINARY to let graphql-core
         execute it."""
-        resolve, output_type, complete_or_type = fast
-        assert isinstance(complete_or_type, GraphQLObjectType)
         try:
-            value = resolve(source_value)
+            value = fast.resolve(source_value)
             if self.is_awaitable(value) or isinstance(value, Exception):
                 return _ORDINARY
         except Exception:  # reported by the ordinary way, which meets it again
             return _ORDINARY
-        object_type = complete_or_type
+        output_type, object_type = fast.output_type, fast.object_type
         if value is None or value is Undefined:
             return _ORDINARY if isinstance(output_type, GraphQLNonNull) else None
-        nullable_type = output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
-        is_list = isinstance(nullable_type, GraphQLList)
-        if is_list and not isinstance(value, list | tuple):
+        if fast.is_list and not isinstance(value, list | tuple):
             return _ORDINARY
         # Anything graphql-core would report (a null item, a value of a wrong type) goes its way, and
         # before any item has been executed, so that nothing is executed twice.
-        if not all(self._is_plain(object_type, item) for item in (value if is_list else (value,))):
+        if not all(self._is_plain(object_type, item) for item in (value if fast.is_list else (value,))):
             return _ORDINARY
         field_path = Path(path, response_name, parent_type.name)
         # From here on as graphql-core's execute_field after its resolver: the same sub-field execution
         # and the same handling of errors met on the way (a non-null item's error is the list's).
         try:
-            if is_list:
-                completed = self._complete_items(
-                    object_type, field_details_list, field_path, value, position_context
-                )
+            if fast.is_list:
+                completed = self._complete_items(fast, field_path, value, position_context)
             else:
-                completed = self.collect_and_execute_subfields(
-                    object_type, field_details_list, field_path, value, position_context
-                )
+                completed = self._execute_subfields(fast, field_path, value, position_context)
         except Exception as raw_error:
-            self.handle_field_error(raw_error, output_type, field_details_list, field_path)
+            self.handle_field_error(raw_error, output_type, fast.field_details_list, field_path)
             return None
-        if self.is_awaitable(completed):
-            return self._await_completed(completed, output_type, field_details_list, field_path)
+        if type(completed) is not dict and self.is_awaitable(completed):
+            return self._await_completed(completed, output_type, fast.field_details_list, field_path)
         return completed
+
+    def _execute_subfields(self, fast: FastObject, path: Path, value: Any, position_context: Any) -> Any:
+        """As graphql-core's collect_and_execute_subfields, with the sub-fields collected once: outside
+        deferred fragments (which this schema does not enable), that is executing them."""
+        if position_context is not None:
+            return self.collect_and_execute_subfields(
+                fast.object_type, fast.field_details_list, path, value, position_context
+            )
+        subfields = fast.subfields
+        if subfields is None:
+            subfields, defer_usages, _ = self.collect_subfields(fast.object_type, fast.field_details_list)
+            if defer_usages:
+                return self.collect_and_execute_subfields(
+                    fast.object_type, fast.field_details_list, path, value, position_context
+                )
+            fast.subfields = subfields
+        return self.execute_fields(fast.object_type, value, path, subfields, None)
 
     def _is_plain(self, object_type: GraphQLObjectType, value: Any) -> bool:
         if value is None or value is Undefined or self.is_awaitable(value) or isinstance(value, Exception):
@@ -306,24 +359,18 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         return object_type.is_type_of is None or bool(object_type.is_type_of(value, None))  # type: ignore[arg-type]
 
     def _complete_items(
-        self,
-        object_type: GraphQLObjectType,
-        field_details_list: FieldDetailsList,
-        path: Path,
-        items: list[Any] | tuple[Any, ...],
-        position_context: Any,
+        self, fast: FastObject, path: Path, items: list[Any] | tuple[Any, ...], position_context: Any
     ) -> Any:
         """As graphql-core's complete_iterable_value for non-null objects: each item's sub-fields, the
         pending ones awaited together."""
         completed: list[Any] = []
         pending: list[int] = []
+        is_awaitable = self.is_awaitable
         try:
             for index, item in enumerate(items):
-                result = self.collect_and_execute_subfields(
-                    object_type, field_details_list, path.add_key(index, None), item, position_context
-                )
+                result = self._execute_subfields(fast, path.add_key(index, None), item, position_context)
                 completed.append(result)
-                if self.is_awaitable(result):
+                if type(result) is not dict and is_awaitable(result):
                     pending.append(index)
         except Exception:
             if pending:
