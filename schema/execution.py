@@ -113,14 +113,23 @@ def completer(output_type: GraphQLOutputType) -> Completer:
     general = _completer(output_type)
     nullable = output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
     exact = _SERIALIZED_AS_IS.get(nullable) if isinstance(nullable, GraphQLScalarType) else None
-    if exact is None:
-        return general
+    names = _enum_names(nullable) if isinstance(nullable, GraphQLEnumType) else {}
+    if exact is not None:
+        # Most values are a str or a bool, which these scalars serialize as they are.
+        def complete_exact(value: Any) -> Any:
+            return value if type(value) is exact else general(value)
 
-    # Most values are a str or a bool, which these scalars serialize as they are.
-    def complete_exact(value: Any) -> Any:
-        return value if type(value) is exact else general(value)
+        return complete_exact
+    if names:
 
-    return complete_exact
+        def complete_member(value: Any) -> Any:
+            try:
+                return names[value]
+            except (KeyError, TypeError):  # not a member, or unhashable: the general way
+                return general(value)
+
+        return complete_member
+    return general
 
 
 # Built-in scalars whose serialize() returns a value of this exact Python type unchanged.
