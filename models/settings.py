@@ -50,7 +50,7 @@ class SettingDefinition:
     default: SettingValue
     gated_by_repository: bool
 
-    @property
+    @cached_property
     def field_name(self) -> str:
         """The camelCase name used in GraphQL and in import files (`scan_enabled` -> `scanEnabled`)."""
         head, *rest = self.name.split("_")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Hashable
+from functools import cache
 from typing import Any
 
 from graphql import (
@@ -107,9 +108,10 @@ def _plain_object_items(output_type: GraphQLOutputType) -> GraphQLObjectType | N
     return None
 
 
+@cache  # the schema's types live as long as the process, and a small query's plan is built per request
 def completer(output_type: GraphQLOutputType) -> Completer:
     """A function giving what graphql-core's complete_value gives for a value of a leaf (or list of
-    leaves) type, or raising when graphql-core would report an error. Built once per field."""
+    leaves) type, or raising when graphql-core would report an error. Built once per type."""
     general = _completer(output_type)
     nullable = output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
     exact = _SERIALIZED_AS_IS.get(nullable) if isinstance(nullable, GraphQLScalarType) else None

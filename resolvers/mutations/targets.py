@@ -134,7 +134,12 @@ async def load_projects(
         project.c.id.in_(project_ids), project.c.organization_id == organization_id
     )
     rows = (await connection.execute(statement)).all()
-    return {row.id: project_record(row, organization_settings_values(row)) for row in rows}
+    if not rows:
+        return {}
+    # Every row carries the one organization's settings: read them once, and their effective values
+    # (cached on them) are then resolved once for all the projects.
+    settings = organization_settings_values(rows[0])
+    return {row.id: project_record(row, settings) for row in rows}
 
 
 async def load_repositories(
