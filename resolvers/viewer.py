@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.access import Scope, granted_scopes, hash_token
-from aisettings.models.database import single_read
+from aisettings.models.database import FrequentRead
 from aisettings.models.tables import api_token, member, organization, user_account, utc_now
 
 # last_used_at is kept to the minute: writing it on every request would turn every read into a write.
@@ -41,7 +41,7 @@ class Viewer:
 
 # Built once: it runs on every request. It reads the organization's settings_version too, before the
 # operation reads anything (app/response_cache.py relies on that order).
-VIEWER_OF_TOKEN = (
+VIEWER_OF_TOKEN = FrequentRead(
     select(
         api_token.c.id,
         api_token.c.scopes,
@@ -65,20 +65,19 @@ async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
     """The viewer of a token, or None when the token is unknown, revoked, or its user has left the
     organization."""
     token_hash = hash_token(token)
-    async with single_read(engine) as connection:
-        row = (await connection.execute(VIEWER_OF_TOKEN, {"token_hash": token_hash})).one_or_none()
+    row = await VIEWER_OF_TOKEN.one_or_none(engine, {"token_hash": token_hash})
     if row is None:
         return None
     now = utc_now()
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+    if row["last_used_at"] is None or now - row["last_used_at"] >= LAST_USED_RESOLUTION:
         async with engine.begin() as connection:
             await connection.execute(
-                update(api_token).where(api_token.c.id == row.id).values(last_used_at=now)
+                update(api_token).where(api_token.c.id == row["id"]).values(last_used_at=now)
             )
     return Viewer(
-        login=row.login,
-        organization_id=row.organization_id,
-        scopes=granted_scopes(row.role, row.scopes),
+        login=row["login"],
+        organization_id=row["organization_id"],
+        scopes=granted_scopes(row["role"], row["scopes"]),
         token_hash=token_hash,
-        data_version=row.settings_version,
+        data_version=row["settings_version"],
     )

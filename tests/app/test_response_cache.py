@@ -57,7 +57,7 @@ async def test_a_repeated_query_is_answered_without_running_it_again(
         again = await post(client, token, document("ProjectSettings"), variables)
 
     assert again.content == first.content
-    assert len(queries(statements)) == 1  # authentication's, which reads the organization's version too
+    assert queries(statements) == []  # authentication's aside, which reads the organization's version too
 
 
 async def test_variables_in_another_order_are_the_same_request(
@@ -73,7 +73,7 @@ async def test_variables_in_another_order_are_the_same_request(
     with recorded_statements(engine) as statements:
         await post(client, token, query, {"slug": "acme", "first": 5})
 
-    assert len(queries(statements)) == 1
+    assert queries(statements) == []
 
 
 async def test_a_write_is_seen_by_the_very_next_query(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
@@ -122,7 +122,7 @@ async def test_an_answer_with_errors_is_not_kept(client: httpx.AsyncClient, engi
     with recorded_statements(engine) as statements:
         await post(client, token, query)
 
-    assert len(queries(statements)) > 1
+    assert queries(statements)
 
 
 async def test_a_mutation_is_never_answered_from_the_cache(
@@ -147,7 +147,7 @@ async def test_without_a_cache_every_request_runs(engine: AsyncEngine, database_
         with recorded_statements(engine) as statements:
             await _stopping_point(client, token)
 
-    assert len(queries(statements)) > 1
+    assert queries(statements)
 
 
 async def test_two_server_processes_never_serve_an_answer_older_than_a_write(
