@@ -12,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext
 
+from .direct_resolvers import install_direct_resolvers
 from .execution import FastFieldsExecutor
 from .mutation import Mutation
 from .query import Query
@@ -40,9 +41,9 @@ def build_schema(
     *,
     fast_fields: bool = True,
 ) -> Schema:
-    """The schema; `fast_fields=False` executes with graphql-core's executor alone (the reference the
-    fast one is tested against)."""
-    return Schema(
+    """The schema; `fast_fields=False` executes with graphql-core's executor and Strawberry's resolver
+    wrappers alone (the reference the fast ways are tested against)."""
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         types=[Organization, Project, Repository, AuditEntry],
@@ -50,3 +51,6 @@ def build_schema(
         execution_context_class=FastFieldsExecutor if fast_fields else None,
         config=StrawberryConfig(name_converter=CachedNameConverter()),
     )
+    if fast_fields:
+        install_direct_resolvers(schema)
+    return schema
