@@ -28,7 +28,7 @@ from aisettings.resolvers.context import Context
 from aisettings.resolvers.errors import ClientError, Forbidden
 from aisettings.resolvers.global_ids import decode_global_id, encode_global_id
 from aisettings.resolvers.loaders import RepositoryPageKey
-from aisettings.resolvers.pagination import page_size
+from aisettings.resolvers.pagination import Page, page_size
 from aisettings.resolvers.records import AuditEntryRecord, OrganizationRecord, ProjectRecord, RepositoryRecord
 from aisettings.resolvers.summary import summarize_settings
 
@@ -273,10 +273,12 @@ class Project(Node):
         page = info.context.loaders.repository_page.loaded(key)
         if page is None:
             return self._load_repositories(info, key)
-        return connection(page, lambda record: Repository.of(record, self))
+        return self._repository_connection(page)
 
     async def _load_repositories(self, info: Info, key: RepositoryPageKey) -> Connection[Repository]:
-        page = await info.context.loaders.repository_page.load(key)
+        return self._repository_connection(await info.context.loaders.repository_page.load(key))
+
+    def _repository_connection(self, page: Page[RepositoryRecord]) -> Connection[Repository]:
         return connection(page, lambda record: Repository.of(record, self))
 
     @strawberry.field(description="Whether the viewer may change the project's settings (project:admin).")
