@@ -176,30 +176,19 @@ class Loaders:
         if after is None:
             # The first page (a tree's): a project's first row carries its total, and two windows do
             # (three took a third longer on SQLite).
-            numbered = (
-                select(repository, _in_project_order(func.row_number()).label("position"), total)
-                .where(repository.c.project_id.in_(project_ids))
-                .subquery()
-            )
-            wanted = numbered.c.position <= first + 1
+            numbering = [_in_project_order(func.row_number()).label("position")]
         else:
-            numbered = (
-                select(
-                    repository,
-                    _in_project_order(func.sum(case((repository.c.id > after_id, 1), else_=0))).label(
-                        "position"
-                    ),
-                    total,
-                    func.row_number()
-                    .over(partition_by=repository.c.project_id, order_by=repository.c.id.desc())
-                    .label("from_last"),
-                )
-                .where(repository.c.project_id.in_(project_ids))
-                .subquery()
-            )
-            wanted = or_(
-                and_(numbered.c.id > after_id, numbered.c.position <= first + 1), numbered.c.from_last == 1
-            )
+            numbering = [
+                _in_project_order(func.sum(case((repository.c.id > after_id, 1), else_=0))).label("position"),
+                func.row_number()
+                .over(partition_by=repository.c.project_id, order_by=repository.c.id.desc())
+                .label("from_last"),
+            ]
+        numbered = (
+            select(repository, total, *numbering).where(repository.c.project_id.in_(project_ids)).subquery()
+        )
+        on_page = and_(numbered.c.id > after_id, numbered.c.position <= first + 1)
+        wanted = on_page if after is None else or_(on_page, numbered.c.from_last == 1)
         statement = select(numbered).where(wanted).order_by(numbered.c.project_id, numbered.c.id)
         rows_by_project: dict[int, list[Any]] = defaultdict(list)
         totals: dict[int, int] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -32,7 +32,10 @@ class Edge(Generic[NodeType]):
 
 
 def _edges(self: Connection[NodeType]) -> list[Edge[NodeType]]:
-    return [Edge(cursor=cursor, node=node) for cursor, node in zip(self.cursors(), self.nodes, strict=True)]
+    cursor = self.page.cursor
+    return [
+        Edge(cursor=cursor(item), node=node) for item, node in zip(self.page.items, self.nodes, strict=True)
+    ]
 
 
 @strawberry.type(description="A page of a list.")
@@ -43,12 +46,11 @@ class Connection(Generic[NodeType]):
     nodes: list[NodeType] = strawberry.field(description="The items of this page.")
     page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
     total_count: int = strawberry.field(description="How many items the whole list has (every page).")
-    # The cursors of the items, made only when `edges` are asked for.
-    cursors: strawberry.Private[Callable[[], list[str]]]
+    # The page shown: its items' cursors are made only when `edges` are asked for.
+    page: strawberry.Private[Page[Any]]
 
 
 def connection(page: Page[Record], wrap: Callable[[Record], NodeType]) -> Connection[NodeType]:
-    """The connection of a page; its items' cursors are made when `edges` are asked for."""
     items = page.items
     return Connection(
         nodes=[wrap(record) for record in items],
@@ -59,5 +61,5 @@ def connection(page: Page[Record], wrap: Callable[[Record], NodeType]) -> Connec
             end_cursor=page.cursor(items[-1]) if items else None,
         ),
         total_count=page.total_count,
-        cursors=lambda: [page.cursor(record) for record in items],
+        page=page,
     )
