@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,7 +13,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from strawberry.extensions import DisableIntrospection, SchemaExtension, ValidationCache
+from strawberry.extensions import DisableIntrospection
 
 from aisettings.schema.document_cache import CachedParsing
 from aisettings.schema.limits import EnforceRequestLimits
@@ -34,21 +34,15 @@ from .security_headers import SecurityHeaders
 from .trusted_documents import TrustedDocuments
 
 
-def document_caches(size: int) -> list[Callable[[], SchemaExtension]]:
-    """Parsing and validation cached for `size` documents each, or not at all."""
-    if not size:
-        return []
-    return [lambda: CachedParsing(maxsize=size), lambda: ValidationCache(maxsize=size)]
-
-
 def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     """The application. It disposes of the engine it creates, not of one it is given."""
     own_engine = engine is None
     database = engine or configured_engine(config)
+    cache_size = config.document_cache_size  # parsing cached by query text, validation by document
     schema = build_schema(
         extensions=[
-            lambda: EnforceRequestLimits(config.limits),
-            *document_caches(config.document_cache_size),
+            *([lambda: CachedParsing(maxsize=cache_size)] if cache_size else []),
+            lambda: EnforceRequestLimits(config.limits, validation_cache_size=cache_size),
             RequireOperationName,
             MarkQueries,
             RejectUnstorableText,

@@ -1,35 +1,56 @@
-"""What one request may ask for, checked before anything runs: the depth of its selections, its aliases,
-its tokens, and the number of objects its connections could return (like GitHub's node limit: the
-product of `first` down every chain of connections, `first` defaulting to its declared default)."""
+"""What one request may ask for, checked before graphql-core validates the document and before anything
+runs: its tokens, its field selections, the depth of its selections, its aliases, and the number of
+objects its lists could return (like GitHub's node limit: the product of the sizes down every chain of
+lists, a connection's size being its `first`).
+
+None of these checks can be interrupted (they run on the event loop, where the request's timeout cannot
+stop them), so each is bounded by construction:
+- the parser stops at `max_tokens`;
+- the walk below reads every selection of the document once: a fragment is measured once, however often
+  it is spread, so fragments spreading fragments cost what their text costs, not what they expand to;
+- graphql-core's validation compares fields that share a response name pairwise (its
+  OverlappingFieldsCanBeMerged rule), which is quadratic in the fields of a document: `max_fields` bounds
+  it, and the document is refused before validation when it holds more.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from graphql import (
+    DocumentNode,
+    ExecutableDefinitionNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLError,
+    GraphQLField,
+    GraphQLInputObjectType,
     GraphQLInterfaceType,
+    GraphQLList,
     GraphQLNamedType,
+    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
-    IntValueNode,
     OperationDefinitionNode,
+    SchemaMetaFieldDef,
     SelectionSetNode,
-    Undefined,
-    VariableNode,
+    TypeMetaFieldDef,
+    TypeNameMetaFieldDef,
     get_named_type,
     get_operation_ast,
 )
-from strawberry.extensions import SchemaExtension
-from strawberry.types import ExecutionResult
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from strawberry.extensions import ValidationCache
 
 LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+DEFAULT_PAGE_SIZE = 100  # a connection's `first` when the request gives none
 
 
 @dataclass(frozen=True)
@@ -37,97 +58,178 @@ class RequestLimits:
     max_depth: int = 15
     max_aliases: int = 30
     max_tokens: int = 10_000
+    max_fields: int = 500
     max_nodes: int = 250_000
 
 
-@dataclass
-class _Measure:
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """What a selection set asks of one parent object: how deep its fields nest (its own are at depth 1),
+    how many aliases it holds once its fragments are expanded, and how many objects its lists could
+    return."""
+
     depth: int = 0
     aliases: int = 0
     nodes: int = 0
 
+    def beside(self, other: Cost) -> Cost:
+        return Cost(max(self.depth, other.depth), self.aliases + other.aliases, self.nodes + other.nodes)
+
+
+NO_COST = Cost()
+
+
+@cache  # one schema per process
+def introspection_list_sizes(schema: GraphQLSchema) -> Mapping[tuple[str, str], int]:
+    """The longest list each list field of the introspection types can return in `schema`: introspection
+    is bounded like any other list, by what it could return."""
+    types = list(schema.type_map.values())
+    objects = [t for t in types if isinstance(t, GraphQLObjectType | GraphQLInterfaceType)]
+    inputs = [t for t in types if isinstance(t, GraphQLInputObjectType)]
+    abstract = [t for t in types if isinstance(t, GraphQLInterfaceType | GraphQLUnionType)]
+    enums = [t for t in types if isinstance(t, GraphQLEnumType)]
+    field_args = [len(f.args) for t in objects for f in t.fields.values()]
+    return {
+        ("__Schema", "types"): len(types),
+        ("__Schema", "directives"): len(schema.directives),
+        ("__Type", "fields"): max((len(t.fields) for t in objects), default=0),
+        ("__Type", "inputFields"): max((len(t.fields) for t in inputs), default=0),
+        ("__Type", "interfaces"): max((len(t.interfaces) for t in objects), default=0),
+        ("__Type", "possibleTypes"): max((len(schema.get_possible_types(t)) for t in abstract), default=0),
+        ("__Type", "enumValues"): max((len(t.values) for t in enums), default=0),
+        ("__Field", "args"): max(field_args, default=0),
+        ("__Directive", "args"): max((len(d.args) for d in schema.directives), default=0),
+    }
+
 
 class _Walker:
-    """Walks an operation's selections with the schema's types, fragments resolved."""
+    """Measures selections with the schema's types; each fragment once."""
 
     def __init__(
         self,
         schema: GraphQLSchema,
         fragments: Mapping[str, FragmentDefinitionNode],
-        variables: Mapping[str, Any],
+        variables: VariableValues,
     ) -> None:
-        self.schema = schema
-        self.fragments = fragments
-        self.variables = variables
-        self.measure = _Measure()
+        self._schema = schema
+        self._fragments = fragments
+        self._variables = variables
+        self._introspection_sizes = introspection_list_sizes(schema)
+        self._fragment_costs: dict[str, Cost] = {}
 
-    def walk(
-        self, selections: SelectionSetNode, parent: GraphQLNamedType, depth: int, multiplier: int
-    ) -> None:
-        for field, field_parent in self._fields(selections, parent, set()):
-            if field.name.value.startswith("__"):
-                continue  # introspection: bounded by the schema itself
-            self.measure.depth = max(self.measure.depth, depth)
-            self.measure.aliases += field.alias is not None
-            if not isinstance(field_parent, GraphQLObjectType | GraphQLInterfaceType):
-                continue
-            definition = field_parent.fields.get(field.name.value)
-            if definition is None or field.selection_set is None:
-                continue
-            count = multiplier
-            if "first" in definition.args:
-                count = multiplier * self._first(field, definition.args["first"].default_value)
-                self.measure.nodes += count
-            self.walk(field.selection_set, get_named_type(definition.type), depth + 1, count)
-
-    def _fields(
-        self, selections: SelectionSetNode, parent: GraphQLNamedType, seen: set[str]
-    ) -> Iterator[tuple[FieldNode, GraphQLNamedType]]:
+    def selection_set(self, selections: SelectionSetNode, parent: GraphQLNamedType | None) -> Cost:
+        cost = NO_COST
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
-                yield selection, parent
+                cost = cost.beside(self._field(selection, parent))
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                inner = self.schema.get_type(condition.name.value) if condition else parent
-                yield from self._fields(selection.selection_set, inner or parent, seen)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None:
-                    inner = self.schema.get_type(fragment.type_condition.name.value) or parent
-                    yield from self._fields(fragment.selection_set, inner, seen | {selection.name.value})
+                inner = self._schema.get_type(condition.name.value) if condition else parent
+                cost = cost.beside(self.selection_set(selection.selection_set, inner))
+            elif isinstance(selection, FragmentSpreadNode):
+                cost = cost.beside(self._fragment(selection.name.value))
+        return cost
 
-    def _first(self, field: FieldNode, default: Any) -> int:
-        value: Any = default
-        for argument in field.arguments or ():
-            if argument.name.value != "first":
-                continue
-            if isinstance(argument.value, IntValueNode):
-                value = int(argument.value.value)
-            elif isinstance(argument.value, VariableNode):
-                value = self.variables.get(argument.value.name.value, default)
-        if not isinstance(value, int) or value is Undefined:
-            return 100  # the API's default page size
-        return max(value, 0)
+    def _fragment(self, name: str) -> Cost:
+        if name in self._fragment_costs:
+            return self._fragment_costs[name]
+        self._fragment_costs[name] = NO_COST  # a fragment spreading itself (refused by validation)
+        definition = self._fragments.get(name)
+        if definition is not None:
+            inner = self._schema.get_type(definition.type_condition.name.value)
+            self._fragment_costs[name] = self.selection_set(definition.selection_set, inner)
+        return self._fragment_costs[name]
+
+    def _field(self, node: FieldNode, parent: GraphQLNamedType | None) -> Cost:
+        definition = self._definition(parent, node.name.value)
+        below = NO_COST
+        if node.selection_set is not None:
+            named = get_named_type(definition.type) if definition is not None else None
+            below = self.selection_set(node.selection_set, named)
+        size = None if definition is None or parent is None else self._size(parent, definition, node)
+        return Cost(
+            depth=below.depth + 1,
+            aliases=below.aliases + (node.alias is not None),
+            nodes=(size or 0) + (1 if size is None else size) * below.nodes,
+        )
+
+    def _definition(self, parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+        if name == "__typename":
+            return TypeNameMetaFieldDef
+        if parent is self._schema.query_type and name in ("__schema", "__type"):
+            return SchemaMetaFieldDef if name == "__schema" else TypeMetaFieldDef
+        if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return parent.fields.get(name)
+        return None
+
+    def _size(self, parent: GraphQLNamedType, definition: GraphQLField, node: FieldNode) -> int | None:
+        """How many objects the field could return when it is a list of them (a connection: its `first`;
+        a list chosen by a list argument, as `nodes(ids:)`: that list's length); None otherwise."""
+        if "first" in definition.args:
+            first = self._arguments(definition, node).get("first")
+            return DEFAULT_PAGE_SIZE if not isinstance(first, int) else max(first, 0)
+        if not _is_list(definition):
+            return None
+        if (size := self._introspection_sizes.get((parent.name, node.name.value))) is not None:
+            return size
+        lists = [value for value in self._arguments(definition, node).values() if isinstance(value, list)]
+        return len(lists[0]) if len(lists) == 1 else None
+
+    def _arguments(self, definition: GraphQLField, node: FieldNode) -> dict[str, Any]:
+        """The field's arguments coerced as the resolver will get them (operation defaults, `600.0` for an
+        Int); none when they do not coerce, which validation or execution then reports."""
+        try:
+            return get_argument_values(definition, node, self._variables)
+        except GraphQLError:
+            return {}
+
+
+def _is_list(definition: GraphQLField) -> bool:
+    output = definition.type
+    if isinstance(output, GraphQLNonNull):
+        output = output.of_type
+    return isinstance(output, GraphQLList)
 
 
 def measure_operation(
     schema: GraphQLSchema,
-    document_definitions: list[Any],
+    document: DocumentNode,
     operation: OperationDefinitionNode,
-    variables: Mapping[str, Any],
-) -> _Measure:
-    fragments = {d.name.value: d for d in document_definitions if isinstance(d, FragmentDefinitionNode)}
+    raw_variables: Mapping[str, Any],
+) -> Cost:
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    variables = get_variable_values(schema, operation.variable_definitions or (), dict(raw_variables), 1)
+    if isinstance(variables, list):  # does not coerce: execution reports it before anything runs
+        variables = VariableValues(sources={}, coerced={})
     walker = _Walker(schema, fragments, variables)
     root = schema.get_root_type(operation.operation)
-    if root is not None:
-        walker.walk(operation.selection_set, root, 1, 1)
-    return walker.measure
+    return walker.selection_set(operation.selection_set, root) if root is not None else NO_COST
 
 
-class EnforceRequestLimits(SchemaExtension):
-    """Refuses, with LIMIT_EXCEEDED naming the limit, a request over any of `limits`."""
+def count_fields(document: DocumentNode) -> int:
+    """The field selections written in the document, each once (fragments not expanded)."""
 
-    def __init__(self, limits: RequestLimits) -> None:
+    def count(selections: SelectionSetNode | None) -> int:
+        if selections is None:
+            return 0
+        total = 0
+        for selection in selections.selections:
+            total += isinstance(selection, FieldNode) + count(getattr(selection, "selection_set", None))
+        return total
+
+    return sum(
+        count(definition.selection_set)
+        for definition in document.definitions
+        if isinstance(definition, ExecutableDefinitionNode)
+    )
+
+
+class EnforceRequestLimits(ValidationCache):
+    """Refuses, with LIMIT_EXCEEDED naming the limit, a request over any of `limits`, before graphql-core
+    validates its document (validated documents are cached for `validation_cache_size` texts)."""
+
+    def __init__(self, limits: RequestLimits, validation_cache_size: int) -> None:
+        super().__init__(maxsize=validation_cache_size)
         self.limits = limits
 
     def on_operation(self) -> Iterator[None]:
@@ -135,30 +237,39 @@ class EnforceRequestLimits(SchemaExtension):
         self.execution_context.parse_options["max_tokens"] = self.limits.max_tokens
         yield
 
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        operation = get_operation_ast(document, context.operation_name) if document else None
-        if operation is not None and document is not None:
-            measure = measure_operation(
-                context.schema._schema, list(document.definitions), operation, context.variables or {}
-            )
-            problem = self._problem(measure)
-            if problem is not None:
-                context.result = ExecutionResult(data=None, errors=[problem])
+    def on_validate(self) -> Iterator[None]:
+        problem = self._problem()
+        if problem is None:
+            yield from super().on_validate()
+            return
+        self.execution_context.pre_execution_errors = [problem]  # validation does not run
         yield
 
-    def _problem(self, measure: _Measure) -> GraphQLError | None:
+    def _problem(self) -> GraphQLError | None:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is None:
+            return None
+        fields = count_fields(document)
+        if fields > self.limits.max_fields:
+            return _refusal("fields", f"{fields} field selections", self.limits.max_fields, fields)
+        operation = get_operation_ast(document, context.operation_name)
+        if operation is None:
+            return None  # several operations and no name, or none: execution refuses it
+        cost = measure_operation(context.schema._schema, document, operation, context.variables or {})
         checks = (
-            ("depth", measure.depth, self.limits.max_depth, "selections nested {actual} deep"),
-            ("aliases", measure.aliases, self.limits.max_aliases, "{actual} aliases"),
-            ("nodes", measure.nodes, self.limits.max_nodes, "up to {actual} objects from its connections"),
+            ("depth", cost.depth, self.limits.max_depth, "selections nested {actual} deep"),
+            ("aliases", cost.aliases, self.limits.max_aliases, "{actual} aliases"),
+            ("nodes", cost.nodes, self.limits.max_nodes, "up to {actual} objects from its lists"),
         )
         for name, actual, maximum, what in checks:
             if actual > maximum:
-                message = f"The request asks for {what.format(actual=actual)}; the limit is {maximum}."
-                return GraphQLError(
-                    message,
-                    extensions={"code": LIMIT_EXCEEDED, "limit": name, "maximum": maximum, "actual": actual},
-                )
+                return _refusal(name, what.format(actual=actual), maximum, actual)
         return None
+
+
+def _refusal(limit: str, what: str, maximum: int, actual: int) -> GraphQLError:
+    return GraphQLError(
+        f"The request asks for {what}; the limit is {maximum}.",
+        extensions={"code": LIMIT_EXCEEDED, "limit": limit, "maximum": maximum, "actual": actual},
+    )

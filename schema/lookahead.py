@@ -47,20 +47,29 @@ class _Walk:
         self, selection_sets: Iterable[SelectionSetNode], path: Sequence[str], field: GraphQLField
     ) -> Iterator[dict[str, Any]]:
         name, rest = path[0], path[1:]
+        selected = [node for node in self._fields(selection_sets, set()) if node.name.value == name]
+        if not rest:
+            for node in selected:
+                yield get_argument_values(field, node, self._variables)
+            return
+        below = [node.selection_set for node in selected if node.selection_set is not None]
+        if below:
+            yield from self.arguments(below, rest, field)
+
+    def _fields(self, selection_sets: Iterable[SelectionSetNode], visited: set[str]) -> Iterator[FieldNode]:
+        """The fields of the selection sets, through their fragments, each fragment once, as graphql-core
+        collects them: a fragment spread twice at every level costs its text, not 2^levels walks."""
         for selection_set in selection_sets:
             for selection in selection_set.selections:
                 if not self._included(selection):
                     continue
-                if isinstance(selection, InlineFragmentNode):
-                    yield from self.arguments([selection.selection_set], path, field)
-                elif isinstance(selection, FragmentSpreadNode):
-                    fragment = self._fragments[selection.name.value]
-                    yield from self.arguments([fragment.selection_set], path, field)
-                elif isinstance(selection, FieldNode) and selection.name.value == name:
-                    if not rest:
-                        yield get_argument_values(field, selection, self._variables)
-                    elif selection.selection_set is not None:
-                        yield from self.arguments([selection.selection_set], rest, field)
+                if isinstance(selection, FieldNode):
+                    yield selection
+                elif isinstance(selection, InlineFragmentNode):
+                    yield from self._fields([selection.selection_set], visited)
+                elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in visited:
+                    visited.add(selection.name.value)
+                    yield from self._fields([self._fragments[selection.name.value].selection_set], visited)
 
     def _included(self, node: Any) -> bool:
         skip = get_directive_values(GraphQLSkipDirective, node, self._variables)

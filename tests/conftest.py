@@ -3,7 +3,8 @@ server), migrated once per run and emptied after every test; the ASGI app behind
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -55,6 +56,25 @@ async def client(engine: AsyncEngine, database_url: str) -> AsyncIterator[httpx.
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+LimitedClient = Callable[..., httpx.AsyncClient]
+
+
+@pytest.fixture
+async def limited_client(engine: AsyncEngine, database_url: str) -> AsyncIterator[LimitedClient]:
+    """Makes clients of an app with the given limits (the others as configured by default)."""
+    clients: list[httpx.AsyncClient] = []
+
+    def make(**overrides: Any) -> httpx.AsyncClient:
+        app = create_app(Config(database_url=database_url, **overrides), engine=engine)
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
 
 
 @pytest.fixture

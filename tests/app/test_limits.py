@@ -4,7 +4,7 @@ and the server goes on answering."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -12,33 +12,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.app.asgi import create_app
-from aisettings.app.config import Config
 from aisettings.models.database import write_transaction
 from aisettings.models.tables import organization
 from aisettings.resolvers.global_ids import encode_global_id
 from aisettings.schema.limits import RequestLimits
+from tests.conftest import LimitedClient
 from tests.factories import make_organization, make_project, make_token
 from tests.graphql import document, execute, post
 from tests.read_back import stored_state
-
-LimitedClient = Callable[..., Any]
-
-
-@pytest.fixture
-async def limited_client(engine: AsyncEngine, database_url: str) -> AsyncIterator[LimitedClient]:
-    """Makes clients of an app with the given limits (the others as configured by default)."""
-    clients: list[httpx.AsyncClient] = []
-
-    def make(**overrides: Any) -> httpx.AsyncClient:
-        app = create_app(Config(database_url=database_url, **overrides), engine=engine)
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        await client.aclose()
 
 
 def nested(levels: int) -> str:
