@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aisettings.models.tables import audit_entry
 
 from .errors import BadUserInput
 from .pagination import Page, decode_id_cursor, id_cursor
-from .records import AuditEntryRecord, audit_entry_record
+from .records import AuditEntryRecord, OrganizationRecord, audit_entry_record
 
 MAX_AUDIT_PAGE = 500
 AUDIT_CURSOR = "audit"
@@ -58,16 +58,19 @@ def _conditions(organization_id: int, spec: AuditLogFilter) -> list[ColumnElemen
 
 
 async def fetch_audit_page(
-    engine: AsyncEngine, organization_id: int, first: int, after: str | None, spec: AuditLogFilter
+    connection: AsyncConnection,
+    organization: OrganizationRecord,
+    first: int,
+    after: str | None,
+    spec: AuditLogFilter,
 ) -> Page[AuditEntryRecord]:
-    conditions = _conditions(organization_id, spec)
+    conditions = _conditions(organization.id, spec)
     page = select(audit_entry).where(*conditions).order_by(audit_entry.c.id.desc()).limit(first + 1)
     if after is not None:
         page = page.where(audit_entry.c.id < decode_id_cursor(after, AUDIT_CURSOR))
     count = select(func.count()).select_from(audit_entry).where(*conditions)
-    async with engine.connect() as connection:
-        rows = (await connection.execute(page)).all()
-        total = (await connection.execute(count)).scalar_one()
+    rows = (await connection.execute(page)).all()
+    total = (await connection.execute(count)).scalar_one()
     return Page(
         items=[audit_entry_record(row) for row in rows[:first]],
         cursor=id_cursor(AUDIT_CURSOR),

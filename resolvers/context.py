@@ -1,4 +1,4 @@
-"""What every resolver of one request shares: the engine, the viewer and the request's loaders."""
+"""What every resolver of one request shares: the engine, the viewer, the request's loaders and reads."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .loaders import Loaders
+from .shared_reads import SharedReads
 from .viewer import Viewer
 
 
@@ -16,8 +17,10 @@ class Context:
     viewer: Viewer
     request_id: str
     loaders: Loaders = field(init=False)
+    reads: SharedReads = field(init=False)
     # Set once the operation runs: True for a query (whose answer may be cached), False for a mutation.
     ran_query: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.engine, self.viewer)
+        self.reads = SharedReads(self.engine)

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aisettings.models.database import single_read
 from aisettings.models.settings import SETTINGS, SETTINGS_BY_NAME
 from aisettings.models.tables import override_column, project
 
@@ -72,7 +71,7 @@ def filter_conditions(organization_id: int, spec: ProjectFilter) -> list[ColumnE
 
 
 async def fetch_project_page(
-    engine: AsyncEngine,
+    connection: AsyncConnection,
     organization: OrganizationRecord,
     first: int,
     after: str | None,
@@ -90,9 +89,8 @@ async def fetch_project_page(
         *(column.desc() if order.descending else column for column in (sort_column, project.c.id))
     )
     count: Select[Any] = select(func.count()).select_from(project).where(*conditions)
-    async with engine.connect() as connection:
-        rows = (await connection.execute(page.limit(first + 1))).all()
-        total = (await connection.execute(count)).scalar_one()
+    rows = (await connection.execute(page.limit(first + 1))).all()
+    total = (await connection.execute(count)).scalar_one()
     return Page(
         items=[project_record(row, organization.settings) for row in rows[:first]],
         cursor=lambda record: _encode_project_cursor(record, order),
@@ -129,9 +127,8 @@ def _decode_project_cursor(cursor: str, order: ProjectOrder) -> tuple[str | dt.d
 
 
 async def fetch_project_by_slug(
-    engine: AsyncEngine, organization: OrganizationRecord, slug: str
+    connection: AsyncConnection, organization: OrganizationRecord, slug: str
 ) -> ProjectRecord | None:
     statement = select(project).where(project.c.organization_id == organization.id, project.c.slug == slug)
-    async with single_read(engine) as connection:
-        row = (await connection.execute(statement)).one_or_none()
+    row = (await connection.execute(statement)).one_or_none()
     return None if row is None else project_record(row, organization.settings)

@@ -6,9 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aisettings.models.database import single_read
 from aisettings.models.settings import SETTINGS, StoppingPoint, resolve_project_settings
 from aisettings.models.tables import override_column, project
 
@@ -24,7 +23,9 @@ class SettingsSummary:
     stopping_point_counts: dict[StoppingPoint, int]
 
 
-async def summarize_settings(engine: AsyncEngine, organization: OrganizationRecord) -> SettingsSummary:
+async def summarize_settings(
+    connection: AsyncConnection, organization: OrganizationRecord
+) -> SettingsSummary:
     # Projects are grouped by their combination of overrides (a few dozen groups at most), and each
     # group goes through the same resolution function as everything else: no second copy of the rules.
     override_columns = [project.c[override_column(setting)] for setting in SETTINGS]
@@ -33,8 +34,7 @@ async def summarize_settings(engine: AsyncEngine, organization: OrganizationReco
         .where(project.c.organization_id == organization.id)
         .group_by(*override_columns)
     )
-    async with single_read(engine) as connection:
-        groups = (await connection.execute(statement)).all()
+    groups = (await connection.execute(statement)).all()
     counts: Counter[str] = Counter()
     stopping_points: Counter[StoppingPoint] = Counter()
     for group in groups:

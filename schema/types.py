@@ -154,7 +154,7 @@ class Organization(Node):
         self, info: Info, slug: Annotated[str, strawberry.argument(description="The project's slug.")]
     ) -> Project | None:
         _require(info, Scope.PROJECT_READ, self.record.id)
-        record = await projects.fetch_project_by_slug(info.context.engine, self.record, slug)
+        record = await info.context.reads.read(projects.fetch_project_by_slug, self.record, slug)
         return None if record is None else Project.of(record)
 
     @strawberry.field(description="The organization's projects, a page at a time (at most 1000 per page).")
@@ -169,8 +169,8 @@ class Organization(Node):
         ] = None,
     ) -> Connection[Project]:
         _require(info, Scope.PROJECT_READ, self.record.id)
-        page = await projects.fetch_project_page(
-            info.context.engine,
+        page = await info.context.reads.read(
+            projects.fetch_project_page,
             self.record,
             page_size(first, projects.MAX_PROJECTS_PAGE),
             after,
@@ -183,7 +183,7 @@ class Organization(Node):
     @strawberry.field(description="How the organization's projects run, counted over all of them.")
     async def settings_summary(self, info: Info) -> SettingsSummary:
         _require(info, Scope.PROJECT_READ, self.record.id)
-        summary = await summarize_settings(info.context.engine, self.record)
+        summary = await info.context.reads.read(summarize_settings, self.record)
         return SettingsSummary(
             project_count=summary.project_count,
             projects_with_overrides=summary.projects_with_overrides,
@@ -206,9 +206,9 @@ class Organization(Node):
         filter: Annotated[AuditLogFilter | None, strawberry.argument(description="Which entries.")] = None,
     ) -> Connection[AuditEntry]:
         _require(info, Scope.ORG_READ, self.record.id)
-        page = await audit_log.fetch_audit_page(
-            info.context.engine,
-            self.record.id,
+        page = await info.context.reads.read(
+            audit_log.fetch_audit_page,
+            self.record,
             page_size(first, audit_log.MAX_AUDIT_PAGE),
             after,
             filter.to_spec() if filter else audit_log.AuditLogFilter(),

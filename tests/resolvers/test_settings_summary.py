@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import Org, make_organization, make_project, make_projects, make_repository, make_token
-from tests.graphql import execute
+from tests.graphql import execute, organization_id, project_id
 from tests.read_back import organization_tree
 from tests.resolvers.graphql_settings import JsonValues, make_org, registry_values
 
@@ -355,3 +355,26 @@ async def test_summary_counts_the_same_values_the_projects_report_in_force(
         point: sum(settings["stoppingPoint"]["value"] == point for settings in in_force)
         for point in STOPPING_POINTS
     }
+
+
+async def test_each_mutation_of_a_request_answers_the_summary_after_its_own_write(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine, settings={"fix_enabled": False})
+    web = await make_project(engine, org, "web")
+    await make_project(engine, org, "api")
+    token = await make_token(engine, org)
+    summary = "organization { settingsSummary { fixEnabledCount } }"
+    query = f"""mutation Two($organization: ID!, $project: ID!) {{
+      first: updateProjectSettings(input: {{projectId: $project, changes: {{fixEnabled: true}}}})
+        {{ project {{ {summary} }} }}
+      second: updateOrganizationSettings(input: {{organizationId: $organization, fixEnabled: true}})
+        {{ {summary} }}
+    }}"""
+
+    data = await execute(
+        client, token, query, {"organization": organization_id(org), "project": project_id(web)}
+    )
+
+    assert data["first"]["project"]["organization"]["settingsSummary"] == {"fixEnabledCount": 1}
+    assert data["second"]["organization"]["settingsSummary"] == {"fixEnabledCount": 2}

@@ -160,3 +160,34 @@ async def test_organization_tree_statement_count_does_not_depend_on_repositories
     statements = await tree_statements(client, engine, org, token)
 
     assert len(statements) == len(expected), (expected, statements)
+
+
+ORGANIZATION_FIELDS = {
+    "projects": "projects(first: 2) { totalCount nodes { slug } }",
+    "project": 'project(slug: "p0001") { slug }',
+    "settings-summary": "settingsSummary { projectCount }",
+    "audit-log": "auditLog(first: 2) { totalCount }",
+}
+
+
+@pytest.mark.parametrize("field", ORGANIZATION_FIELDS.values(), ids=ORGANIZATION_FIELDS.keys())
+async def test_an_organization_field_asked_under_every_project_of_a_page_is_read_once(
+    engine: AsyncEngine, client: httpx.AsyncClient, field: str
+) -> None:
+    counts = []
+    for slug, project_count in (("few", 3), ("many", 40)):
+        org = await make_organization(engine, slug)
+        await make_projects(engine, org, project_count)
+        token = await make_token(engine, org, f"owner-of-{slug}")
+        query = (
+            f'{{ organization(slug: "{slug}") {{ projects {{ nodes {{ organization {{ {field} }} }} }} }} }}'
+        )
+        await execute(client, token, "{ viewer { login } }")  # records the token's use
+        with recorded_statements(engine) as statements:
+            data = await execute(client, token, query)
+        nodes = data["organization"]["projects"]["nodes"]
+        assert len(nodes) == project_count
+        assert len({repr(node) for node in nodes}) == 1
+        counts.append(len(queries(statements)))
+
+    assert counts[0] == counts[1], counts

@@ -1,0 +1,61 @@
+"""The reads of an organization's fields (a page of its projects, a project by slug, its settings summary,
+a page of its audit log), shared by the fields of one request that ask for them at the same time.
+
+Under a list, such a field is asked once per parent: `projects { nodes { organization { projects } } } }`
+asks an organization's projects once for each of 1000 projects. Run apart, those reads took a pooled
+connection each, held every connection of the pool and stalled other requests. Here the reads asked at
+once are gathered (a DataLoader's batch): the same read, by the same arguments, runs once for all of
+them, and different reads run one after another on one connection. A read asked later, after a write of
+the same request (a mutation's payload), reads again: a batch is forgotten once it has run."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar, TypeVarTuple, cast
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from .loaders import SharedLoader
+from .records import OrganizationRecord
+
+T = TypeVar("T")
+Arguments = TypeVarTuple("Arguments")
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    key: Hashable
+    run: Callable[[AsyncConnection], Awaitable[Any]]
+
+
+class SharedReads:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._loader = SharedLoader[_Read, Any](self._run_batch, cache_key_fn=lambda read: read.key)
+
+    async def read(
+        self,
+        function: Callable[[AsyncConnection, OrganizationRecord, *Arguments], Awaitable[T]],
+        organization: OrganizationRecord,
+        *arguments: *Arguments,
+    ) -> T:
+        """`function(connection, organization, *arguments)`, run once for every field asking it now;
+        the arguments must be hashable."""
+
+        async def run(connection: AsyncConnection) -> T:
+            return await function(connection, organization, *arguments)
+
+        read = _Read((function, organization.id, arguments), run)
+        return cast(T, await self._loader.load(read))
+
+    async def _run_batch(self, reads: list[_Read]) -> list[Any]:
+        self._loader.clear_many(reads)
+        results: list[Any] = []
+        async with self._engine.connect() as connection:
+            for read in reads:
+                try:
+                    results.append(await read.run(connection))
+                except Exception as error:  # the field that asked it reports it
+                    results.append(error)
+        return results
