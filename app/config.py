@@ -93,7 +93,9 @@ class Config:
                 max_depth=_positive_int(environ, "AISETTINGS_MAX_QUERY_DEPTH", RequestLimits.max_depth),
                 max_aliases=_positive_int(environ, "AISETTINGS_MAX_ALIASES", RequestLimits.max_aliases),
                 max_tokens=_positive_int(environ, "AISETTINGS_MAX_TOKENS", RequestLimits.max_tokens),
-                max_fields=_positive_int(environ, "AISETTINGS_MAX_FIELDS", RequestLimits.max_fields),
+                max_selections=_positive_int(
+                    environ, "AISETTINGS_MAX_SELECTIONS", RequestLimits.max_selections
+                ),
                 max_nodes=_positive_int(environ, "AISETTINGS_MAX_NODES", RequestLimits.max_nodes),
             ),
             trusted_documents=Path(environ.get("AISETTINGS_TRUSTED_DOCUMENTS", cls.trusted_documents)),
