@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 import uuid
 
 import orjson
@@ -91,21 +92,26 @@ class GraphQLEndpoint:
         key = request_key(params, viewer)
         if (cached := self._cache.get(key)) is not None:
             return encoded_response(200, cached, media_type)
-        context = Context(engine=self._engine, viewer=viewer, request_id=request_id)
+        deadline = time.monotonic() + self._timeout_seconds
+        context = Context(engine=self._engine, viewer=viewer, request_id=request_id, deadline=deadline)
         try:
+            # Stops the request where it awaits; where it computes, the executor stops at the deadline.
             result = await asyncio.wait_for(self._execute(request, params, context), self._timeout_seconds)
         except TimeoutError:
             # The transaction cut short is rolled back: a write is whole or absent.
-            message = (
-                f"The request took longer than the limit of {self._timeout_seconds:g} s and was stopped."
-            )
-            raise ProtocolError(503, message, code="LIMIT_EXCEEDED") from None
+            raise self._stopped() from None
+        if context.stopped_at_deadline:
+            raise self._stopped()
         executed, answer = _encoded(result)
         if context.ran_query and not result.errors:
             self._cache.put(key, answer)
         if is_unavailable(result):
             return encoded_response(503, answer, media_type, RETRY_AFTER)
         return encoded_response(200 if executed else request_error_status(media_type), answer, media_type)
+
+    def _stopped(self) -> ProtocolError:
+        message = f"The request took longer than the limit of {self._timeout_seconds:g} s and was stopped."
+        return ProtocolError(503, message, code="LIMIT_EXCEEDED")
 
     async def _params(self, request: Request) -> Params:
         if request.method == "GET":

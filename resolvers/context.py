@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,6 +21,10 @@ class Context:
     reads: SharedReads = field(init=False)
     # Set once the operation runs: True for a query (whose answer may be cached), False for a mutation.
     ran_query: bool = field(init=False, default=False)
+    # The time (time.monotonic()) past which a query stops completing its answer (schema/deadline.py),
+    # and whether it did.
+    deadline: float = math.inf
+    stopped_at_deadline: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.engine, self.viewer)

@@ -20,6 +20,7 @@ from .loaders import SharedLoader
 from .records import OrganizationRecord
 
 T = TypeVar("T")
+Shown = TypeVar("Shown")
 Arguments = TypeVarTuple("Arguments")
 
 
@@ -39,15 +40,17 @@ class SharedReads:
         function: Callable[[AsyncConnection, OrganizationRecord, *Arguments], Awaitable[T]],
         organization: OrganizationRecord,
         *arguments: *Arguments,
-    ) -> T:
-        """`function(connection, organization, *arguments)`, run once for every field asking it now;
-        the arguments must be hashable."""
+        shown_as: Callable[[T], Shown],
+    ) -> Shown:
+        """`shown_as(function(connection, organization, *arguments))`, run once for every field asking
+        it now (the arguments must be hashable): what a field shows is made once too, not a page of
+        objects per parent."""
 
-        async def run(connection: AsyncConnection) -> T:
-            return await function(connection, organization, *arguments)
+        async def run(connection: AsyncConnection) -> Shown:
+            return shown_as(await function(connection, organization, *arguments))
 
-        read = _Read((function, organization.id, arguments), run)
-        return cast(T, await self._loader.load(read))
+        read = _Read((function, shown_as, organization.id, arguments), run)
+        return cast(Shown, await self._loader.load(read))
 
     async def _run_batch(self, reads: list[_Read]) -> list[Any]:
         self._loader.clear_many(reads)

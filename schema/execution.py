@@ -35,9 +35,10 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+
+from .deadline import DeadlineExecutor
 
 Completer = Callable[[Any], Any]
 Resolver = Callable[[Any], Any]
@@ -219,8 +220,9 @@ def _fast_resolver(definition: StrawberryField, resolve: Callable[..., Any]) -> 
     return function
 
 
-class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, completing basic scalar and enum fields directly."""
+class FastFieldsExecutor(DeadlineExecutor):
+    """graphql-core's executor, completing basic scalar and enum fields directly (and stopping a query at its
+    deadline)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,6 +266,7 @@ class FastFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
+        self.check_deadline()
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []

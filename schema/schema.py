@@ -12,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext
 
+from .deadline import DeadlineExecutor
 from .direct_resolvers import install_direct_resolvers
 from .execution import FastFieldsExecutor
 from .mutation import Mutation
@@ -48,7 +49,7 @@ def build_schema(
         mutation=Mutation,
         types=[Organization, Project, Repository, AuditEntry],
         extensions=list(extensions),
-        execution_context_class=FastFieldsExecutor if fast_fields else None,
+        execution_context_class=FastFieldsExecutor if fast_fields else DeadlineExecutor,
         config=StrawberryConfig(name_converter=CachedNameConverter()),
     )
     if fast_fields:

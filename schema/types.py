@@ -24,6 +24,7 @@ from aisettings.models.settings import (
     resolve_repository_settings,
 )
 from aisettings.resolvers import audit_log, projects
+from aisettings.resolvers import summary as settings_summary
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.errors import ClientError, Forbidden
 from aisettings.resolvers.global_ids import decode_global_id, encode_global_id
@@ -132,6 +133,19 @@ class SettingsSummary:
         description="How many run with each stopping point (every stopping point, zero counts included)."
     )
 
+    @classmethod
+    def of(cls, summary: settings_summary.SettingsSummary) -> SettingsSummary:
+        return cls(
+            project_count=summary.project_count,
+            projects_with_overrides=summary.projects_with_overrides,
+            scan_enabled_count=summary.scan_enabled_count,
+            fix_enabled_count=summary.fix_enabled_count,
+            stopping_point_counts=[
+                StoppingPointCount(stopping_point=point, count=count)
+                for point, count in summary.stopping_point_counts.items()
+            ],
+        )
+
 
 @strawberry.type(description="An organization: its settings, which its projects inherit, and its projects.")
 class Organization(Node):
@@ -154,8 +168,9 @@ class Organization(Node):
         self, info: Info, slug: Annotated[str, strawberry.argument(description="The project's slug.")]
     ) -> Project | None:
         _require(info, Scope.PROJECT_READ, self.record.id)
-        record = await info.context.reads.read(projects.fetch_project_by_slug, self.record, slug)
-        return None if record is None else Project.of(record)
+        return await info.context.reads.read(
+            projects.fetch_project_by_slug, self.record, slug, shown_as=_project_or_none
+        )
 
     @strawberry.field(description="The organization's projects, a page at a time (at most 1000 per page).")
     async def projects(
@@ -169,31 +184,22 @@ class Organization(Node):
         ] = None,
     ) -> Connection[Project]:
         _require(info, Scope.PROJECT_READ, self.record.id)
-        page = await info.context.reads.read(
+        shown = await info.context.reads.read(
             projects.fetch_project_page,
             self.record,
             page_size(first, projects.MAX_PROJECTS_PAGE),
             after,
             filter.to_spec() if filter else projects.ProjectFilter(),
             order_by.to_spec() if order_by else projects.ProjectOrder(),
+            shown_as=_project_connection,
         )
-        await _load_repository_pages(info, page.items)
-        return connection(page, Project.of)
+        await _load_repository_pages(info, shown.page.items)
+        return shown
 
     @strawberry.field(description="How the organization's projects run, counted over all of them.")
     async def settings_summary(self, info: Info) -> SettingsSummary:
         _require(info, Scope.PROJECT_READ, self.record.id)
-        summary = await info.context.reads.read(summarize_settings, self.record)
-        return SettingsSummary(
-            project_count=summary.project_count,
-            projects_with_overrides=summary.projects_with_overrides,
-            scan_enabled_count=summary.scan_enabled_count,
-            fix_enabled_count=summary.fix_enabled_count,
-            stopping_point_counts=[
-                StoppingPointCount(stopping_point=point, count=count)
-                for point, count in summary.stopping_point_counts.items()
-            ],
-        )
+        return await info.context.reads.read(summarize_settings, self.record, shown_as=SettingsSummary.of)
 
     @strawberry.field(
         description="Every change to the organization's settings, newest first (at most 500 per page)."
@@ -206,14 +212,14 @@ class Organization(Node):
         filter: Annotated[AuditLogFilter | None, strawberry.argument(description="Which entries.")] = None,
     ) -> Connection[AuditEntry]:
         _require(info, Scope.ORG_READ, self.record.id)
-        page = await info.context.reads.read(
+        return await info.context.reads.read(
             audit_log.fetch_audit_page,
             self.record,
             page_size(first, audit_log.MAX_AUDIT_PAGE),
             after,
             filter.to_spec() if filter else audit_log.AuditLogFilter(),
+            shown_as=_audit_entry_connection,
         )
-        return connection(page, AuditEntry.of)
 
     @strawberry.field(description="Whether the viewer may change the organization's settings (org:admin).")
     def viewer_can_administer(self, info: Info) -> bool:
@@ -300,6 +306,19 @@ class Project(Node):
 
 # Where a page of projects finds the `repositories` fields of its projects.
 _REPOSITORIES_OF_PROJECTS = (("nodes", "repositories"), ("edges", "node", "repositories"))
+
+
+# What an organization's shared reads (resolvers/shared_reads.py) are shown as, made once per read.
+def _project_or_none(record: ProjectRecord | None) -> Project | None:
+    return None if record is None else Project.of(record)
+
+
+def _project_connection(page: Page[ProjectRecord]) -> Connection[Project]:
+    return connection(page, Project.of)
+
+
+def _audit_entry_connection(page: Page[AuditEntryRecord]) -> Connection[AuditEntry]:
+    return connection(page, AuditEntry.of)
 
 
 async def _load_repository_pages(info: Info, records: list[ProjectRecord]) -> None:

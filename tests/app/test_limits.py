@@ -4,6 +4,7 @@ and the server goes on answering."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,7 +18,7 @@ from aisettings.models.tables import organization
 from aisettings.resolvers.global_ids import encode_global_id
 from aisettings.schema.limits import RequestLimits
 from tests.conftest import LimitedClient
-from tests.factories import make_organization, make_project, make_token
+from tests.factories import make_organization, make_project, make_projects, make_token
 from tests.graphql import document, execute, post
 from tests.read_back import stored_state
 
@@ -173,3 +174,28 @@ async def test_a_request_over_the_time_limit_is_stopped_writes_nothing_and_the_s
     assert response.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
     await asyncio.sleep(1.5)  # let the stopped transaction finish rolling back
     assert await stored_state(client, token) == before
+
+
+async def test_a_query_computing_its_answer_past_the_time_limit_is_stopped_at_it(
+    engine: AsyncEngine, limited_client: LimitedClient
+) -> None:
+    org = await make_organization(engine)
+    await make_projects(engine, org, 1000)
+    token = await make_token(engine, org)
+    client = limited_client(request_timeout_seconds=0.5)
+    # Within the node limit (249,249 objects), loaded in two statements, then ~10 s of completing them
+    # without a single await: asyncio's timeout alone cannot stop it.
+    settings = "{ value source locked }"
+    query = (
+        '{ organization(slug: "acme") { projects(first: 249) { nodes { organization { '
+        "projects(first: 1000) { nodes { effectiveSettings { "
+        f"scanEnabled {settings} fixEnabled {settings} stoppingPoint {settings} }} }} }} }} }} }} }} }}"
+    )
+
+    started = time.monotonic()
+    response = await post(client, token, query)
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 503, response.text[:300]
+    assert response.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+    assert elapsed < 2.5, "the answer was completed to the end"
