@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aisettings.models.tables import organization
 
@@ -16,7 +16,7 @@ ORGANIZATION_CURSOR = "organization"
 
 
 async def fetch_organization_page(
-    engine: AsyncEngine, visible_ids: frozenset[int], first: int, after: str | None
+    connection: AsyncConnection, visible_ids: frozenset[int], first: int, after: str | None
 ) -> Page[OrganizationRecord]:
     """The organizations among `visible_ids`, ordered by slug."""
     page = organizations_with_settings().where(organization.c.id.in_(visible_ids))
@@ -25,9 +25,8 @@ async def fetch_organization_page(
         page = page.where(organization.c.slug > slug)
     page = page.order_by(organization.c.slug).limit(first + 1)
     count = select(func.count()).select_from(organization).where(organization.c.id.in_(visible_ids))
-    async with engine.connect() as connection:
-        rows = (await connection.execute(page)).all()
-        total = (await connection.execute(count)).scalar_one()
+    rows = (await connection.execute(page)).all()
+    total = (await connection.execute(count)).scalar_one()
     return Page(
         items=[organization_record(row) for row in rows[:first]],
         cursor=lambda record: encode_cursor(ORGANIZATION_CURSOR, [record.slug]),

@@ -30,6 +30,11 @@ class OrganizationRecord:
     settings_revision: int
     settings_updated_at: dt.datetime | None
 
+    def __hash__(self) -> int:
+        # Records are compared whole; the settings values (a dict) are not hashable, and the revision
+        # changes with them. Hashable, a record can key the reads of a request (resolvers/shared_reads.py).
+        return hash((self.id, self.settings_revision))
+
 
 @dataclass(frozen=True)
 class ProjectRecord:

@@ -1,5 +1,6 @@
-"""The reads of an organization's fields (a page of its projects, a project by slug, its settings summary,
-a page of its audit log), shared by the fields of one request that ask for them at the same time.
+"""The reads of fields that are not batched by a loader (a page of an organization's projects or audit
+log, a project by slug, a settings summary, a page of organizations), shared by the fields of one
+request that ask for them at the same time.
 
 Under a list, such a field is asked once per parent: `projects { nodes { organization { projects } } } }`
 asks an organization's projects once for each of 1000 projects. Run apart, those reads took a pooled
@@ -17,7 +18,6 @@ from typing import Any, TypeVar, TypeVarTuple, cast
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from .loaders import SharedLoader
-from .records import OrganizationRecord
 
 T = TypeVar("T")
 Shown = TypeVar("Shown")
@@ -37,19 +37,18 @@ class SharedReads:
 
     async def read(
         self,
-        function: Callable[[AsyncConnection, OrganizationRecord, *Arguments], Awaitable[T]],
-        organization: OrganizationRecord,
+        function: Callable[[AsyncConnection, *Arguments], Awaitable[T]],
         *arguments: *Arguments,
         shown_as: Callable[[T], Shown],
     ) -> Shown:
-        """`shown_as(function(connection, organization, *arguments))`, run once for every field asking
-        it now (the arguments must be hashable): what a field shows is made once too, not a page of
-        objects per parent."""
+        """`shown_as(function(connection, *arguments))`, run once for every field asking it now (the
+        arguments must be hashable): what a field shows is made once too, not a page of objects per
+        parent."""
 
         async def run(connection: AsyncConnection) -> Shown:
-            return shown_as(await function(connection, organization, *arguments))
+            return shown_as(await function(connection, *arguments))
 
-        read = _Read((function, shown_as, organization.id, arguments), run)
+        read = _Read((function, shown_as, arguments), run)
         return cast(Shown, await self._loader.load(read))
 
     async def _run_batch(self, reads: list[_Read]) -> list[Any]:

@@ -10,7 +10,8 @@ import strawberry
 from aisettings.resolvers.errors import LimitExceeded
 from aisettings.resolvers.global_ids import decode_global_id
 from aisettings.resolvers.organizations import MAX_ORGANIZATIONS_PAGE, fetch_organization_page
-from aisettings.resolvers.pagination import page_size
+from aisettings.resolvers.pagination import Page, page_size
+from aisettings.resolvers.records import OrganizationRecord
 
 from .connections import Connection, connection
 from .types import AFTER, FIRST, AuditEntry, Info, Node, Organization, Project, Repository
@@ -30,11 +31,17 @@ class Viewer:
         after: Annotated[str | None, AFTER] = None,
     ) -> Connection[Organization]:
         context = info.context
-        visible = context.viewer.visible_organization_ids()
-        page = await fetch_organization_page(
-            context.engine, visible, page_size(first, MAX_ORGANIZATIONS_PAGE), after
+        return await context.reads.read(
+            fetch_organization_page,
+            context.viewer.visible_organization_ids(),
+            page_size(first, MAX_ORGANIZATIONS_PAGE),
+            after,
+            shown_as=_organization_connection,
         )
-        return connection(page, Organization.of)
+
+
+def _organization_connection(page: Page[OrganizationRecord]) -> Connection[Organization]:
+    return connection(page, Organization.of)
 
 
 async def _resolve_node(info: Info, global_id: str) -> Node | None:

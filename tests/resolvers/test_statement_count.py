@@ -191,3 +191,21 @@ async def test_an_organization_field_asked_under_every_project_of_a_page_is_read
         counts.append(len(queries(statements)))
 
     assert counts[0] == counts[1], counts
+
+
+async def test_the_same_page_of_organizations_asked_under_several_aliases_is_read_once(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine)
+    token = await make_token(engine, org)
+    await execute(client, token, "{ viewer { login } }")  # records the token's use
+    once = "{ viewer { organizations { totalCount } } }"
+    aliased = "{ " + " ".join(f"v{n}: viewer {{ organizations {{ totalCount }} }}" for n in range(20)) + " }"
+
+    with recorded_statements(engine) as for_once:
+        await execute(client, token, once)
+    with recorded_statements(engine) as for_aliases:
+        data = await execute(client, token, aliased)
+
+    assert {answer["organizations"]["totalCount"] for answer in data.values()} == {1}
+    assert len(queries(for_aliases)) == len(queries(for_once))
