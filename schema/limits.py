@@ -50,8 +50,9 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import ValidationCache
 
+from aisettings.resolvers.pagination import DEFAULT_PAGE_SIZE
+
 LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
-DEFAULT_PAGE_SIZE = 100  # a connection's `first` when the request gives none
 
 
 @dataclass(frozen=True)
