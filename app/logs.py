@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import logging
+import threading
 from typing import Any
 
 import orjson
@@ -53,7 +54,8 @@ class WithoutQueryStrings(logging.Filter):
 
 
 def logging_config(json_lines: bool) -> dict[str, Any]:
-    """The logging of the server (its own loggers and uvicorn's), for logging.config.dictConfig."""
+    """The logging of the server (its own loggers and uvicorn's at INFO, any other library's warnings and
+    errors through the root logger), for logging.config.dictConfig."""
     formatter = (
         {"()": JsonFormatter} if json_lines else {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
     )
@@ -69,4 +71,22 @@ def logging_config(json_lines: bool) -> dict[str, Any]:
             **dict.fromkeys(SERVER_LOGGERS, logger),
             "uvicorn.access": {**logger, "filters": ["without_query_strings"]},
         },
+        "root": {"handlers": ["default"], "level": "WARNING"},
     }
+
+
+def log_stray_output() -> None:
+    """Warnings, and exceptions that escape a thread (a driver's, say), as log lines in the server's
+    format rather than text Python writes to stderr itself: in production too, every line is a JSON
+    object. Each process of the server calls it, the workers uvicorn starts too."""
+    logging.captureWarnings(True)
+    threading.excepthook = _log_escaped_exception
+
+
+def _log_escaped_exception(escaped: threading.ExceptHookArgs) -> None:
+    if escaped.exc_type is SystemExit:
+        return  # how a thread may end, as Python's own hook has it
+    thread = escaped.thread.name if escaped.thread is not None else "unknown"
+    logging.getLogger("aisettings.threads").error(
+        "exception in thread %s", thread, exc_info=escaped.exc_value
+    )

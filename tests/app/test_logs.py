@@ -3,16 +3,21 @@ them in production; no query string, where clients may put tokens and variables,
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from aisettings.app.config import Config
 from aisettings.app.logs import JsonFormatter, current_request_id, logging_config
-from tests.server_process import server_process
+from tests.server_process import CLI, server_process
+
+PRODUCTION = {"AISETTINGS_ENV": "production"}
 
 
 def test_a_json_line_holds_the_message_level_logger_and_the_current_request_id() -> None:
@@ -68,3 +73,74 @@ async def test_the_access_log_holds_paths_without_their_query_strings(
     assert '"GET /graphql HTTP/1.1" 401' in log.read_text()
     assert "ais_leak" not in log.read_text()
     assert "s3cr3t" not in log.read_text()
+
+
+def json_lines(log: Path) -> list[dict[str, Any]]:
+    """Each line of `log` as the JSON object it must be."""
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert all(isinstance(line, dict) for line in lines), lines
+    return lines
+
+
+async def test_every_line_serve_prints_in_production_is_a_json_object(
+    database_url: str, tmp_path: Path
+) -> None:
+    log = tmp_path / "serve.log"
+
+    async with (
+        server_process(database_url, log, environment=PRODUCTION, arguments=["--demo"]) as server,
+        httpx.AsyncClient(base_url=server.url) as client,
+    ):
+        await client.get("/healthz")
+
+    loggers = {line["logger"] for line in json_lines(log)}
+    # Migrations first, then the demo's announcement, then the server.
+    assert {"alembic.runtime.migration", "aisettings.app.cli", "uvicorn.error", "uvicorn.access"} <= loggers
+
+
+async def test_a_server_that_cannot_start_says_why_in_json_lines_too(tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    unreachable = f"sqlite+aiosqlite:///{tmp_path}/no-such-directory/aisettings.db"
+
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            *CLI,
+            "serve",
+            env={**os.environ, **PRODUCTION, "DATABASE_URL": unreachable},
+            stdout=output,
+            stderr=output,
+        )
+        status = await process.wait()
+
+    (failure,) = [line for line in json_lines(log) if line["level"] == "ERROR"]
+    assert status == 1
+    assert "unable to open database file" in failure["exception"]
+
+
+# What serve's processes may print besides their loggers' lines: a warning, an exception that escapes a
+# thread (aiosqlite's thread sometimes outlives a failed connection's event loop), another library's log.
+STRAY_OUTPUT = """
+import logging.config, threading, warnings
+from aisettings.app.logs import log_stray_output, logging_config
+logging.config.dictConfig(logging_config(json_lines=True))
+log_stray_output()
+warnings.warn("a warning")
+thread = threading.Thread(target=lambda: 1 / 0)
+thread.start()
+thread.join()
+logging.getLogger("sqlalchemy.pool").error("a library's error")
+"""
+
+
+async def test_warnings_thread_exceptions_and_other_libraries_lines_are_json_objects_too(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "process.log"
+
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(sys.executable, "-c", STRAY_OUTPUT, stderr=output)
+        await process.wait()
+
+    lines = json_lines(log)
+    assert [line["logger"] for line in lines] == ["py.warnings", "aisettings.threads", "sqlalchemy.pool"]
+    assert "ZeroDivisionError" in lines[1]["exception"]
