@@ -12,8 +12,9 @@ from typing import Any
 
 import orjson
 
-# uvicorn's access lines too, through a filter of their own.
-SERVER_LOGGERS = ("aisettings", "uvicorn", "uvicorn.error", "alembic")
+# uvicorn's too, those that show URLs through a filter (below).
+SERVER_LOGGERS = ("aisettings", "uvicorn", "alembic")
+URL_LOGGERS = ("uvicorn.access", "uvicorn.error")
 
 # Set by the /graphql endpoint for the request it serves; tasks the request starts inherit it.
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
@@ -39,10 +40,11 @@ class JsonFormatter(logging.Formatter):
 
 
 class WithoutQueryStrings(logging.Filter):
-    """Cuts the query string off the URL of uvicorn's access lines: a GET request's parameters hold its
-    variables, and whatever else a client puts there (a token, by mistake or by a probe). Written against
-    uvicorn 0.55, whose line is `'%s - "%s %s HTTP/%s" %d'` with the client, the method, the path and
-    query string, the HTTP version and the status as arguments; only the path holds a `?`."""
+    """Cuts the query string off the URLs in uvicorn's lines: a GET request's parameters hold its
+    variables, and whatever else a client puts there (a token, by mistake, by a probe, or as WebSocket
+    clients often send it). Written against uvicorn 0.55, whose URL-bearing lines are the access line,
+    `'%s - "%s %s HTTP/%s" %d'`, and the WebSocket handshake's (on uvicorn.error), `'%s - "WebSocket %s"
+    %d'`, with the path and query string as one argument; no other argument of theirs holds a `?`."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
@@ -69,7 +71,7 @@ def logging_config(json_lines: bool) -> dict[str, Any]:
         "handlers": {"default": handler},
         "loggers": {
             **dict.fromkeys(SERVER_LOGGERS, logger),
-            "uvicorn.access": {**logger, "filters": ["without_query_strings"]},
+            **{name: {**logger, "filters": ["without_query_strings"]} for name in URL_LOGGERS},
         },
         "root": {"handlers": ["default"], "level": "WARNING"},
     }

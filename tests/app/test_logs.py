@@ -75,6 +75,26 @@ async def test_the_access_log_holds_paths_without_their_query_strings(
     assert "s3cr3t" not in log.read_text()
 
 
+async def test_a_refused_websocket_handshake_is_logged_without_its_query_string(
+    database_url: str, tmp_path: Path
+) -> None:
+    log = tmp_path / "serve.log"
+    # What a GraphQL-over-WebSocket client sends, its token in the URL as many do; no route takes it.
+    handshake = {
+        "Connection": "Upgrade",
+        "Upgrade": "websocket",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version": "13",
+    }
+
+    async with server_process(database_url, log) as server, httpx.AsyncClient(base_url=server.url) as client:
+        response = await client.get("/graphql", params={"access_token": "ais_leak"}, headers=handshake)
+
+    assert response.status_code == 403
+    assert '"WebSocket /graphql" 403' in log.read_text()
+    assert "ais_leak" not in log.read_text()
+
+
 def json_lines(log: Path) -> list[dict[str, Any]]:
     """Each line of `log` as the JSON object it must be."""
     lines = [json.loads(line) for line in log.read_text().splitlines()]
@@ -112,7 +132,7 @@ async def test_a_server_that_cannot_start_says_why_in_json_lines_too(tmp_path: P
         )
         status = await process.wait()
 
-    (failure,) = [line for line in json_lines(log) if line["level"] == "ERROR"]
+    (failure,) = [line for line in json_lines(log) if line["logger"] == "aisettings.app.cli"]
     assert status == 1
     assert "unable to open database file" in failure["exception"]
 
