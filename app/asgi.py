@@ -32,6 +32,7 @@ from .graphql import GraphQLEndpoint
 from .response_cache import ResponseCache
 from .security_headers import SecurityHeaders
 from .trusted_documents import TrustedDocuments
+from .unexpected_errors import AnswerUnexpectedErrors
 
 
 def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
@@ -91,6 +92,10 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             Route("/readyz", readyz),
             *(graphiql.routes if graphiql else []),
         ],
-        middleware=[Middleware(SecurityHeaders, public_files=GRAPHIQL_FILES)],
+        # Outermost first: the answer to an unexpected error gets the security headers too.
+        middleware=[
+            Middleware(SecurityHeaders, public_files=GRAPHIQL_FILES),
+            Middleware(AnswerUnexpectedErrors),
+        ],
         lifespan=lifespan,
     )

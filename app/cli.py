@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import logging.config
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -26,10 +27,12 @@ from .engine import configured_engine
 from .exchange_format import ImportFileError
 from .exporting import export_organizations
 from .importing import import_file
-from .logs import logging_config
+from .logs import log_stray_output, logging_config
 from .tokens import TokenError, create_token, list_tokens, revoke_token
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 
 class CommandError(Exception):
@@ -63,25 +66,31 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
         except TokenError:
             return None  # the database holds other data, without the demo organization
 
-    token = run_with_engine(config, prepare)
+    # From the first line on (the migrations'), every line is in the server's format: one JSON object
+    # each in production.
+    log_config = logging_config(json_lines=config.json_logs)
+    logging.config.dictConfig(log_config)
+    log_stray_output()
+    try:
+        token = run_with_engine(config, prepare)
+    except Exception:
+        logger.exception("The database could not be prepared; the server does not start.")
+        sys.exit(1)
     url = f"http://{args.host}:{args.port}/graphql"
     # The workers read their configuration from the environment: GraphiQL's headers editor starts with
     # the demo token, and with no token without --demo.
     os.environ.pop(DEMO_TOKEN_VARIABLE, None)
     if token is not None:
         os.environ[DEMO_TOKEN_VARIABLE] = token
-        print(f"Demo organization {DEMO_SLUG!r} ready. GraphiQL: {url}")
-        print(
-            f'Demo owner token (shown once), for the headers: {{"Authorization": "Bearer {token}"}}',
-            flush=True,
-        )
+        logger.info("Demo organization %r ready. GraphiQL: %s", DEMO_SLUG, url)
+        logger.info('Demo owner token (shown once), for the headers: {"Authorization": "Bearer %s"}', token)
     uvicorn.run(
         "aisettings.app.main:create_app_from_environment",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_config=logging_config(json_lines=config.json_logs),
+        log_config=log_config,
     )
 
 

@@ -6,7 +6,8 @@
 - a resolver refused the request: the code of its ClientError (BAD_USER_INPUT, FORBIDDEN, ...);
 - the database cannot serve now (app/unavailable.py): SERVICE_UNAVAILABLE, with a sentence that says so;
 - anything else is a fault of ours: logged with its traceback and an id, answered with a masked
-  message, INTERNAL_SERVER_ERROR and the same id - never SQL, paths or stack traces.
+  message, INTERNAL_SERVER_ERROR and the same id - never SQL, paths or stack traces (as is an exception
+  that escapes a route, app/unexpected_errors.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from .logs import current_request_id
 from .unavailable import SERVICE_UNAVAILABLE, unavailable_message
 
 logger = logging.getLogger("aisettings.errors")
+
+INTERNAL_SERVER_ERROR = "Internal server error."
 
 
 class ErrorCodes(SchemaExtension):
@@ -66,15 +69,21 @@ def _unavailable(error: GraphQLError) -> GraphQLError | None:
 
 
 def _masked(error: GraphQLError) -> GraphQLError:
+    return _replaced(error, INTERNAL_SERVER_ERROR, logged_fault(error.original_error, error.path))
+
+
+def logged_fault(error: BaseException | None, place: object) -> dict[str, str]:
+    """Logs `error`, a fault of ours at `place` (a path in the result, a URL path), with its traceback
+    under a new error id; the extensions of the masked error that answers it, which show that id."""
     error_id = uuid.uuid4().hex
     logger.error(
         "unexpected error %s at %s",
         error_id,
-        error.path,
-        exc_info=error.original_error,
+        place,
+        exc_info=error,
         extra={"error_id": error_id, "request_id": current_request_id.get()},
     )
-    return _replaced(error, "Internal server error.", {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id})
+    return {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id}
 
 
 def _replaced(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:

@@ -20,8 +20,8 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from aisettings.resolvers.context import Context
-from aisettings.resolvers.viewer import Viewer, authenticate
 
+from .authentication import authenticated_viewer
 from .graphql_over_http import (
     MediaType,
     Params,
@@ -36,7 +36,7 @@ from .graphql_over_http import (
 from .logs import current_request_id
 from .response_cache import ResponseCache, request_key
 from .trusted_documents import TrustedDocuments
-from .unavailable import RETRY_AFTER, is_unavailable, unavailable
+from .unavailable import RETRY_AFTER, is_unavailable
 
 
 class GraphQLEndpoint:
@@ -87,7 +87,7 @@ class GraphQLEndpoint:
     async def _graphql(self, request: Request, media_type: MediaType) -> Response:
         request_id = _request_id(request)
         current_request_id.set(request_id)  # before anything that may log
-        viewer = await _viewer(self._engine, request)
+        viewer = await authenticated_viewer(self._engine, request)
         params = self._trusted.resolve(await self._params(request))
         key = request_key(params, viewer)
         if (cached := self._cache.get(key)) is not None:
@@ -193,31 +193,3 @@ def _wants_graphiql(request: Request) -> bool:
         and "query" not in request.query_params
         and "text/html" in request.headers.get("accept", "")
     )
-
-
-def _bearer_token(request: Request) -> str | None:
-    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not credentials.strip():
-        return None
-    return credentials.strip()
-
-
-async def _viewer(engine: AsyncEngine, request: Request) -> Viewer:
-    """The viewer the request's bearer token belongs to; 401 without a token or with an unknown one."""
-    token = _bearer_token(request)
-    try:
-        viewer = None if token is None else await authenticate(engine, token)
-    except Exception as error:
-        if (refusal := unavailable(error)) is None:
-            raise
-        raise refusal from None
-    if viewer is None:
-        message = (
-            "Authentication required: send an API token as `Authorization: Bearer <token>`."
-            if token is None
-            else "The API token is unknown or revoked."
-        )
-        raise ProtocolError(
-            401, message, {"WWW-Authenticate": 'Bearer realm="aisettings"'}, code="UNAUTHENTICATED"
-        )
-    return viewer

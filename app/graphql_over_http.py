@@ -28,6 +28,11 @@ class MediaType(StrEnum):
 
 
 ACCEPTED = f"{MediaType.GRAPHQL_RESPONSE}; charset=utf-8, {MediaType.JSON}; charset=utf-8"
+# How many levels of objects and lists `variables` and `extensions` may hold, their own included. The
+# deepest input of the schema is 4 (variables, input, filter, slugs); JSON itself may nest 1024 levels
+# (orjson's reader), but what walks the values afterwards may not: the response cache's key is written by
+# orjson (at most 255 levels), and graphql-core's coercion and our text check recurse in Python.
+MAX_PARAMETER_DEPTH = 32
 
 
 class ProtocolError(Exception):
@@ -180,7 +185,24 @@ def _params(data: Mapping[str, object]) -> Params:
         raise ProtocolError(400, "The `operationName` must be a string (or null).")
     if extensions is not None and not isinstance(extensions, dict):
         raise ProtocolError(400, "The `extensions` must be an object (or null).")
+    _refuse_deep_nesting("variables", variables)
+    _refuse_deep_nesting("extensions", extensions)
     return Params(query, variables, operation_name, extensions, document_id)
+
+
+def _refuse_deep_nesting(name: str, value: dict[str, Any] | None) -> None:
+    if value is not None and not _nests_within(value, MAX_PARAMETER_DEPTH):
+        message = f"The `{name}` nest deeper than the limit of {MAX_PARAMETER_DEPTH} levels."
+        raise ProtocolError(400, message, code="LIMIT_EXCEEDED")
+
+
+def _nests_within(value: dict[str, Any] | list[Any], levels: int) -> bool:
+    """Whether `value` holds at most `levels` levels of objects and lists, its own included. It recurses
+    `levels` calls deep at most, however deep `value` is."""
+    children = value.values() if isinstance(value, dict) else value
+    return levels > 0 and all(
+        _nests_within(child, levels - 1) for child in children if isinstance(child, dict | list)
+    )
 
 
 def _persisted_query_id(extensions: object) -> str | None:

@@ -1,17 +1,20 @@
 """Logs: one JSON object a line in production (for log collectors), plain text in development; each
 line of a request carries its request id, and an unexpected error its error id (the one its answer
-shows). No line ever holds a token: requests' headers and bodies are not logged."""
+shows). No line ever holds a token: requests' headers, bodies and query strings are not logged."""
 
 from __future__ import annotations
 
 import contextvars
 import datetime as dt
 import logging
+import threading
 from typing import Any
 
 import orjson
 
-SERVER_LOGGERS = ("aisettings", "uvicorn", "uvicorn.error", "uvicorn.access", "alembic")
+# uvicorn's too, those that show URLs through a filter (below).
+SERVER_LOGGERS = ("aisettings", "uvicorn", "alembic")
+URL_LOGGERS = ("uvicorn.access", "uvicorn.error")
 
 # Set by the /graphql endpoint for the request it serves; tasks the request starts inherit it.
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
@@ -36,8 +39,25 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(line).decode()
 
 
+class WithoutQueryStrings(logging.Filter):
+    """Cuts the query string off the URLs in uvicorn's lines: a GET request's parameters hold its
+    variables, and whatever else a client puts there (a token, by mistake, by a probe, or as WebSocket
+    clients often send it). Written against uvicorn 0.55, whose URL-bearing lines are the access line,
+    `'%s - "%s %s HTTP/%s" %d'`, and the WebSocket handshake's (on uvicorn.error), `'%s - "WebSocket %s"
+    %d'`, with the path and query string as one argument; no other argument of theirs holds a `?`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                argument.partition("?")[0] if isinstance(argument, str) else argument
+                for argument in record.args
+            )
+        return True
+
+
 def logging_config(json_lines: bool) -> dict[str, Any]:
-    """The logging of the server (its own loggers and uvicorn's), for logging.config.dictConfig."""
+    """The logging of the server (its own loggers and uvicorn's at INFO, any other library's warnings and
+    errors through the root logger), for logging.config.dictConfig."""
     formatter = (
         {"()": JsonFormatter} if json_lines else {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
     )
@@ -47,6 +67,28 @@ def logging_config(json_lines: bool) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"default": formatter},
+        "filters": {"without_query_strings": {"()": WithoutQueryStrings}},
         "handlers": {"default": handler},
-        "loggers": dict.fromkeys(SERVER_LOGGERS, logger),
+        "loggers": {
+            **dict.fromkeys(SERVER_LOGGERS, logger),
+            **{name: {**logger, "filters": ["without_query_strings"]} for name in URL_LOGGERS},
+        },
+        "root": {"handlers": ["default"], "level": "WARNING"},
     }
+
+
+def log_stray_output() -> None:
+    """Warnings, and exceptions that escape a thread (a driver's, say), as log lines in the server's
+    format rather than text Python writes to stderr itself: in production too, every line is a JSON
+    object. Each process of the server calls it, the workers uvicorn starts too."""
+    logging.captureWarnings(True)
+    threading.excepthook = _log_escaped_exception
+
+
+def _log_escaped_exception(escaped: threading.ExceptHookArgs) -> None:
+    if escaped.exc_type is SystemExit:
+        return  # how a thread may end, as Python's own hook has it
+    thread = escaped.thread.name if escaped.thread is not None else "unknown"
+    logging.getLogger("aisettings.threads").error(
+        "exception in thread %s", thread, exc_info=escaped.exc_value
+    )

@@ -8,7 +8,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,11 +32,16 @@ class ServerProcess:
 
 @asynccontextmanager
 async def server_process(
-    database_url: str, log: Path, *, workers: int = 1, environment: Mapping[str, str] | None = None
+    database_url: str,
+    log: Path,
+    *,
+    workers: int = 1,
+    environment: Mapping[str, str] | None = None,
+    arguments: Sequence[str] = (),
 ) -> AsyncIterator[ServerProcess]:
-    """`aisettings serve` on `database_url` and a free port with `workers` and the `environment`
-    variables given, ready (its /readyz answers 200); its output goes to `log`. Killed at the end if it
-    still runs."""
+    """`aisettings serve` on `database_url` and a free port with `workers`, the `environment` variables
+    and the further `arguments` given, ready (its /readyz answers 200); its output goes to `log`. Killed
+    at the end if it still runs."""
     port = _free_port()
     with log.open("ab") as output:
         process = await asyncio.create_subprocess_exec(
@@ -46,6 +51,7 @@ async def server_process(
             str(port),
             "--workers",
             str(workers),
+            *arguments,
             env={**os.environ, **(environment or {}), "DATABASE_URL": database_url},
             stdout=output,
             stderr=output,

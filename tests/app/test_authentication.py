@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import httpx
+import orjson
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,6 +17,8 @@ from tests.factories import make_member, make_organization, make_project, make_t
 from tests.graphql import error_codes, execute, post
 
 VIEWER = "query { viewer { login } }"
+
+Answer = tuple[int, tuple[tuple[str, str], ...], bytes]
 
 ROLE_ACCESS = """
 query {
@@ -57,6 +60,55 @@ async def test_request_without_a_valid_bearer_token_is_unauthenticated(
     response = await client.post("/graphql", json={"query": VIEWER}, headers=headers)
 
     assert_unauthenticated(response)
+
+
+async def answer(client: httpx.AsyncClient, authorization: str | None) -> Answer:
+    """Everything a client learns from the answer to a viewer query: status, headers and body."""
+    headers = {} if authorization is None else {"Authorization": authorization}
+    response = await client.post("/graphql", json={"query": VIEWER}, headers=headers)
+    return response.status_code, tuple(response.headers.multi_items()), response.content
+
+
+@pytest.mark.parametrize("authorization", [None, "", "Bearer", "bearer   "])
+async def test_a_request_without_a_token_is_asked_for_one(
+    client: httpx.AsyncClient, authorization: str | None
+) -> None:
+    status, headers, body = await answer(client, authorization)
+
+    assert status == 401
+    assert dict(headers)["www-authenticate"] == 'Bearer realm="aisettings"'
+    assert orjson.loads(body)["errors"][0]["message"] == (
+        "Authentication required: send an API token as `Authorization: Bearer <token>`."
+    )
+
+
+async def test_every_invalid_token_gets_the_same_answer_whatever_the_reason(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine, "acme")
+    revoked = await make_token(engine, org, "alice")
+    (info,) = await list_tokens(engine, "acme")
+    await revoke_token(engine, info.id)
+    valid = await make_token(engine, org, "bob")
+    left = await make_token(engine, await make_organization(engine, "other"), "carol")
+    async with engine.begin() as connection:
+        await connection.execute(delete(member).where(member.c.organization_id != org.id))
+    credentials = {
+        "unknown": "Bearer ais_unknown-token",
+        "altered": f"Bearer {valid}x",
+        "malformed": "Bearer not a token",
+        "revoked": f"Bearer {revoked}",
+        "member-who-left": f"Bearer {left}",
+        "other-scheme": f"Basic {valid}",
+        "no-scheme": valid,
+    }
+
+    answers = {reason: await answer(client, authorization) for reason, authorization in credentials.items()}
+
+    assert answers == dict.fromkeys(credentials, answers["unknown"])
+    status, headers, _ = answers["unknown"]
+    assert status == 401
+    assert dict(headers)["www-authenticate"] == 'Bearer realm="aisettings", error="invalid_token"'
 
 
 async def test_revoked_token_is_unauthenticated(engine: AsyncEngine, client: httpx.AsyncClient) -> None:

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.app.graphql_over_http import MAX_PARAMETER_DEPTH
 from aisettings.models.database import write_transaction
 from aisettings.models.tables import organization
 from aisettings.resolvers.global_ids import encode_global_id
@@ -199,3 +200,50 @@ async def test_a_query_computing_its_answer_past_the_time_limit_is_stopped_at_it
     assert response.status_code == 503, response.text[:300]
     assert response.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
     assert elapsed < 2.5, "the answer was completed to the end"
+
+
+VIEWER = "{ viewer { login } }"
+
+
+def nested_value(levels: int) -> str:
+    """JSON of an object `levels` objects and lists deep, itself included: {"a": [[...]]}."""
+    return '{"a": ' + "[" * (levels - 1) + "]" * (levels - 1) + "}"
+
+
+async def send_nested(
+    client: httpx.AsyncClient, token: str, method: str, parameter: str, levels: int
+) -> httpx.Response:
+    """A viewer query with `parameter` nested `levels` deep, as GET parameters or as a POST body."""
+    value = nested_value(levels)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if method == "GET":
+        return await client.get("/graphql", params={"query": VIEWER, parameter: value}, headers=headers)
+    body = f'{{"query": "{VIEWER}", "{parameter}": {value}}}'
+    return await client.post("/graphql", content=body, headers=headers)
+
+
+@pytest.mark.parametrize("levels", [MAX_PARAMETER_DEPTH + 1, 255, 1000])
+@pytest.mark.parametrize("parameter", ["variables", "extensions"])
+@pytest.mark.parametrize("method", ["POST", "GET"])
+async def test_variables_or_extensions_nested_over_the_limit_are_refused_with_400(
+    engine: AsyncEngine, client: httpx.AsyncClient, method: str, parameter: str, levels: int
+) -> None:
+    token = await given_acme(engine)
+
+    response = await send_nested(client, token, method, parameter, levels)
+
+    assert response.status_code == 400
+    message = f"The `{parameter}` nest deeper than the limit of {MAX_PARAMETER_DEPTH} levels."
+    assert limit_error(response)["message"] == message
+
+
+@pytest.mark.parametrize("parameter", ["variables", "extensions"])
+@pytest.mark.parametrize("method", ["POST", "GET"])
+async def test_variables_or_extensions_nested_to_the_limit_run(
+    engine: AsyncEngine, client: httpx.AsyncClient, method: str, parameter: str
+) -> None:
+    token = await given_acme(engine)
+
+    response = await send_nested(client, token, method, parameter, MAX_PARAMETER_DEPTH)
+
+    assert response.json() == {"data": {"viewer": {"login": "alice"}}}
