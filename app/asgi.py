@@ -15,12 +15,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.extensions import DisableIntrospection, SchemaExtension, ValidationCache
 
+from aisettings.schema.argument_sites import ArgumentSitesCache
 from aisettings.schema.document_cache import CachedParsing
+from aisettings.schema.input_text import CheckInputText
 from aisettings.schema.limits import EnforceRequestLimits
 from aisettings.schema.operation_name import RequireOperationName
 from aisettings.schema.query_marker import MarkQueries
 from aisettings.schema.schema import build_schema
-from aisettings.schema.storable_text import RejectUnstorableText
 
 from .config import Config
 from .engine import configured_engine
@@ -45,13 +46,14 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     """The application. It disposes of the engine it creates, not of one it is given."""
     own_engine = engine is None
     database = engine or configured_engine(config)
+    argument_sites = ArgumentSitesCache(config.document_cache_size)
     schema = build_schema(
         extensions=[
             lambda: EnforceRequestLimits(config.limits),
             *document_caches(config.document_cache_size),
             RequireOperationName,
             MarkQueries,
-            RejectUnstorableText,
+            lambda: CheckInputText(argument_sites),
             *([] if config.introspection else [DisableIntrospection]),
             ErrorCodes,
         ],
