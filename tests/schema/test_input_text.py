@@ -11,6 +11,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.app.asgi import create_app
+from aisettings.app.config import Config
 from aisettings.models.text_limits import (
     MAX_BATCH_ID_LENGTH,
     MAX_CLIENT_MUTATION_ID_LENGTH,
@@ -180,6 +182,30 @@ async def test_a_literal_over_its_limit_is_refused_too(
     )
 
     found = await errors(client, token, query)
+
+    assert error_codes(found) == ["LIMIT_EXCEEDED"]
+
+
+async def test_a_document_sent_again_has_its_new_variables_checked(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    token = await make_token(engine, await make_organization(engine))
+    await execute(client, token, SEARCH, {"text": "web"})
+
+    found = await errors(client, token, SEARCH, {"text": "x" * (MAX_SEARCH_LENGTH + 1)})
+
+    assert error_codes(found) == ["LIMIT_EXCEEDED"]
+
+
+async def test_without_a_document_cache_text_is_checked_all_the_same(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    token = await make_token(engine, await make_organization(engine))
+    app = create_app(Config(database_url=database_url, document_cache_size=0), engine=engine)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        await execute(client, token, SEARCH, {"text": "web"})
+
+        found = await errors(client, token, SEARCH, {"text": "x" * (MAX_SEARCH_LENGTH + 1)})
 
     assert error_codes(found) == ["LIMIT_EXCEEDED"]
 
