@@ -15,12 +15,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.extensions import DisableIntrospection
 
+from aisettings.schema.argument_sites import ArgumentSitesCache
 from aisettings.schema.document_cache import CachedParsing
+from aisettings.schema.input_text import CheckInputText
 from aisettings.schema.limits import EnforceRequestLimits
 from aisettings.schema.operation_name import RequireOperationName
 from aisettings.schema.query_marker import MarkQueries
 from aisettings.schema.schema import build_schema
-from aisettings.schema.storable_text import RejectUnstorableText
 
 from .config import Config
 from .engine import configured_engine
@@ -40,13 +41,14 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     own_engine = engine is None
     database = engine or configured_engine(config)
     cache_size = config.document_cache_size  # parsing cached by query text, validation by document
+    argument_sites = ArgumentSitesCache(cache_size)
     schema = build_schema(
         extensions=[
             *([lambda: CachedParsing(maxsize=cache_size)] if cache_size else []),
             lambda: EnforceRequestLimits(config.limits, validation_cache_size=cache_size),
             RequireOperationName,
             MarkQueries,
-            RejectUnstorableText,
+            lambda: CheckInputText(argument_sites),
             *([] if config.introspection else [DisableIntrospection]),
             ErrorCodes,
         ],

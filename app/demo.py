@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.models.database import write_transaction
 from aisettings.models.settings import StoppingPoint
 from aisettings.models.tables import (
     Role,
@@ -32,7 +33,7 @@ async def create_demo_organization(
 ) -> int:
     """Creates the demo organization (replacing it if asked) and returns its id."""
     now = utc_now()
-    async with engine.begin() as connection:
+    async with write_transaction(engine) as connection:
         existing = (
             await connection.execute(select(organization.c.id).where(organization.c.slug == DEMO_SLUG))
         ).scalar_one_or_none()

@@ -4,15 +4,18 @@ problem is reported with its JSON path before anything is written."""
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model, field_validator
 
 from aisettings.models.repositories import RepositoryProvider
 from aisettings.models.settings import SETTINGS, StoppingPoint
 from aisettings.models.text import is_storable
+from aisettings.models.text_limits import MAX_LOGIN_LENGTH, MAX_NAME_LENGTH, MAX_SLUG_LENGTH
 
-SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+SLUG = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_SLUG_LENGTH - 1}}}")
+# A display name; none given: the slug.
+Name = Annotated[str | None, Field(max_length=MAX_NAME_LENGTH)]
 # lockedSettings as GraphQL names them: SCAN_ENABLED, ... (a Literal built from the registry).
 SETTING_NAME: Any = Literal.__getitem__(tuple(setting.enum_name for setting in SETTINGS))
 
@@ -60,7 +63,8 @@ OrganizationSettingsFile: type[Strict] = create_model(
 def _check_slug(value: str) -> str:
     if SLUG.fullmatch(value) is None:
         raise ValueError(
-            "a slug is 1 to 100 letters, digits, '.', '-' or '_', starting with a letter or digit"
+            f"a slug is 1 to {MAX_SLUG_LENGTH} letters, digits, '.', '-' or '_', "
+            "starting with a letter or digit"
         )
     return value
 
@@ -74,7 +78,7 @@ class RepositoryFile(Strict):
 
 class ProjectFile(Strict):
     slug: str
-    name: str | None = None
+    name: Name = None
     overrides: SettingsValues = Field(default_factory=SettingsValues)  # type: ignore[valid-type]
     repositories: list[RepositoryFile] = Field(default_factory=list)
 
@@ -82,13 +86,13 @@ class ProjectFile(Strict):
 
 
 class MemberFile(Strict):
-    login: str = Field(min_length=1, max_length=100)
+    login: str = Field(min_length=1, max_length=MAX_LOGIN_LENGTH)
     role: Literal["member", "admin", "owner"]
 
 
 class OrganizationFile(Strict):
     slug: str
-    name: str | None = None
+    name: Name = None
     settings: OrganizationSettingsFile | None = None  # type: ignore[valid-type]
     members: list[MemberFile] = Field(default_factory=list)
     projects: list[ProjectFile] = Field(default_factory=list)

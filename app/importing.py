@@ -2,7 +2,8 @@
 
 An idempotent upsert (by slug, login, provider + name) in one write transaction, through the same code
 as the mutations: each organization's row is locked first, settings and overrides are applied and
-audited (actor "import", one batch id for the whole file) as the API would. Every value is kept as
+audited (actor "import", one batch id for the whole file) as the API would, and an organization the
+import changes in any way has its version bumped (the key of cached answers). Every value is kept as
 given, including overrides of settings the organization locks. A field left out keeps the stored
 value; nothing in the database is deleted by an import.
 """
@@ -136,10 +137,13 @@ async def _import_organization(
     audit = AuditBatch(organization_id, IMPORT_ACTOR, None, batch_id=batch_id)
     if org.settings is not None:
         record = await _import_organization_settings(connection, record, org, audit)
-    await _import_members(connection, organization_id, org, report)
-    await _import_projects(connection, record, org.projects, audit, report)
+    members_changed = await _import_members(connection, organization_id, org, report)
+    projects_changed = await _import_projects(connection, record, org.projects, audit, report)
     await audit.write(connection)
-    if renamed and not audit.changed_anything:
+    if (renamed or members_changed or projects_changed) and not audit.changed_anything:
+        # Writes that leave no audit entry (a new or renamed project, the organization's name, members)
+        # are writes of the organization all the same: its version, which keys cached answers, moves as
+        # the audit batch moves it for the others.
         await bump_settings_version(connection, organization_id)
     if existing is None:
         report.count("organizations", "created")
@@ -160,7 +164,9 @@ async def _import_organization_settings(
 
 async def _import_members(
     connection: AsyncConnection, organization_id: int, org: OrganizationFile, report: ImportReport
-) -> None:
+) -> bool:
+    """Whether any member was added or changed."""
+    changed = False
     for entry in org.members:
         user_id = (
             await connection.execute(select(user_account.c.id).where(user_account.c.login == entry.login))
@@ -181,6 +187,7 @@ async def _import_members(
                 insert(member).values(organization_id=organization_id, user_id=user_id, role=role)
             )
             report.count("members", "created")
+            changed = True
         elif current is not role:
             await connection.execute(
                 update(member)
@@ -188,8 +195,10 @@ async def _import_members(
                 .values(role=role)
             )
             report.count("members", "changed")
+            changed = True
         else:
             report.count("members", "unchanged")
+    return changed
 
 
 async def _import_projects(
@@ -198,11 +207,14 @@ async def _import_projects(
     projects: list[ProjectFile],
     audit: AuditBatch,
     report: ImportReport,
-) -> None:
+) -> bool:
+    """Whether any project was created or renamed (changes of its settings and repositories are
+    audited)."""
     rows = (
         await connection.execute(projects_with_settings().where(project.c.organization_id == record.id))
     ).all()
     stored = {row.slug: project_record(row, organization_settings_values(row)) for row in rows}
+    created_or_renamed = False
     for proj in projects:
         report.count("projects")
         current = stored.get(proj.slug)
@@ -219,6 +231,7 @@ async def _import_projects(
             changed = True
         given = cast(BaseModel, proj.overrides).model_dump(exclude_unset=True)
         overrides = {SETTINGS_BY_FIELD_NAME[name].name: value for name, value in given.items()}
+        created_or_renamed |= changed
         (diff,) = await apply_project_overrides(
             connection, record.settings, [current], overrides, audit, AuditAction.PROJECT_SETTINGS_UPDATED
         )
@@ -226,6 +239,7 @@ async def _import_projects(
         await _import_repositories(connection, current, proj, audit, report)
         outcome = "created" if proj.slug not in stored else "changed" if changed else "unchanged"
         report.count("projects", outcome)
+    return created_or_renamed
 
 
 async def _import_repositories(

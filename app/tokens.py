@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.access import ROLE_SCOPES, Scope, hash_token, new_token_secret
+from aisettings.models.database import write_transaction
 from aisettings.models.tables import api_token, member, organization, user_account, utc_now
 
 
@@ -37,7 +38,7 @@ async def create_token(
     unknown = sorted(set(scopes or []) - known)
     if unknown:
         raise TokenError(f"Unknown scope(s) {', '.join(unknown)}; the scopes are {', '.join(sorted(known))}.")
-    async with engine.begin() as connection:
+    async with write_transaction(engine) as connection:
         row = (
             await connection.execute(
                 select(organization.c.id, user_account.c.id.label("user_id"), member.c.role)
@@ -97,7 +98,7 @@ async def list_tokens(engine: AsyncEngine, organization_slug: str | None = None)
 
 
 async def revoke_token(engine: AsyncEngine, token_id: int) -> None:
-    async with engine.begin() as connection:
+    async with write_transaction(engine) as connection:
         result = await connection.execute(
             update(api_token)
             .where(api_token.c.id == token_id, api_token.c.revoked_at.is_(None))

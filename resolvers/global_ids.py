@@ -10,14 +10,26 @@ from aisettings.models.tables import is_primary_key
 from .errors import BadUserInput
 
 NODE_TYPES = ("Organization", "Project", "Repository", "AuditEntry")
+# Far above the longest id `encode_global_id` makes (32 characters): a longer one names nothing, and is
+# refused before it is decoded or repeated in a message.
+MAX_GLOBAL_ID_LENGTH = 100
 
 
 def encode_global_id(type_name: str, primary_key: int) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{primary_key}".encode()).decode().rstrip("=")
 
 
+def quoted_id(global_id: str) -> str:
+    """The id for a message: quoted, or only its length when it is too long to be one of ours."""
+    return repr(global_id) if len(global_id) <= MAX_GLOBAL_ID_LENGTH else f"of {len(global_id)} characters"
+
+
 def decode_global_id(global_id: str) -> tuple[str, int]:
     """(type name, primary key) of a global id; BadUserInput when it is not one of ours."""
+    if len(global_id) > MAX_GLOBAL_ID_LENGTH:
+        raise BadUserInput(
+            f"A global id is at most {MAX_GLOBAL_ID_LENGTH} characters long, not {len(global_id)}."
+        )
     try:
         padded = global_id + "=" * (-len(global_id) % 4)
         type_name, _, key = base64.urlsafe_b64decode(padded.encode("ascii")).decode().partition(":")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.access import Scope, granted_scopes, hash_token
+from aisettings.models.best_effort import update_unless_locked
 from aisettings.models.database import FrequentRead
 from aisettings.models.tables import api_token, member, organization, user_account, utc_now
 
 # last_used_at is kept to the minute: writing it on every request would turn every read into a write.
+# It is best effort: a use is left unrecorded when another writer holds the lock its update needs.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
@@ -70,10 +72,8 @@ async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
         return None
     now = utc_now()
     if row["last_used_at"] is None or now - row["last_used_at"] >= LAST_USED_RESOLUTION:
-        async with engine.begin() as connection:
-            await connection.execute(
-                update(api_token).where(api_token.c.id == row["id"]).values(last_used_at=now)
-            )
+        # Best effort: a read never waits for a writer to record it; a later request will.
+        await update_unless_locked(engine, api_token, row["id"], {"last_used_at": now})
     return Viewer(
         login=row["login"],
         organization_id=row["organization_id"],

@@ -8,8 +8,14 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from strawberry import Maybe, Some
 
-from aisettings.models.repositories import RepositoryProvider
+from aisettings.models.repositories import (
+    MAX_BRANCH_PATTERN_LENGTH,
+    MAX_BRANCH_PATTERNS,
+    MAX_REPOSITORY_NAME_LENGTH,
+    RepositoryProvider,
+)
 from aisettings.models.settings import SETTINGS, SettingSource, StoppingPoint
+from aisettings.models.text_limits import MAX_CLIENT_MUTATION_ID_LENGTH
 from aisettings.resolvers.global_ids import encode_global_id
 from aisettings.resolvers.mutations import organization_settings, project_settings, repositories
 from aisettings.resolvers.mutations.errors import MutationFailed, UserErrorCode
@@ -39,6 +45,13 @@ register_enum(
 T = TypeVar("T")
 
 CLIENT_MUTATION_ID = "Echoed in the payload, to match answers with calls."
+CLIENT_MUTATION_ID_INPUT = (
+    "Echoed in the payload, to match answers with calls "
+    f"(at most {MAX_CLIENT_MUTATION_ID_LENGTH} characters)."
+)
+BRANCH_PATTERNS = (
+    f"Branch globs (at most {MAX_BRANCH_PATTERNS}, each of at most {MAX_BRANCH_PATTERN_LENGTH} characters)"
+)
 INPUT = strawberry.argument(description="What to change; see the input type.")
 
 
@@ -61,7 +74,7 @@ class MutationPayload:
 
 @strawberry.input(description="What every mutation's input may carry besides its arguments.")
 class MutationInput:
-    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
+    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID_INPUT)
 
 
 def _settings_input(
@@ -107,7 +120,7 @@ UpdateOrganizationSettingsInput = _settings_input(
         ),
         "client_mutation_id": (
             str | None,
-            strawberry.field(default=None, description=CLIENT_MUTATION_ID),
+            strawberry.field(default=None, description=CLIENT_MUTATION_ID_INPUT),
         ),
     },
 )
@@ -245,11 +258,12 @@ class AddRepositoryInput(MutationInput):
     project_id: strawberry.ID = strawberry.field(description="The project.")
     provider: RepositoryProvider = strawberry.field(description="Where the repository is hosted.")
     name: str = strawberry.field(
-        description='"owner/name" as the provider spells it (GitLab: nested groups).'
+        description='"owner/name" as the provider spells it (GitLab: nested groups), '
+        f"at most {MAX_REPOSITORY_NAME_LENGTH} characters."
     )
     ai_enabled: bool | None = strawberry.field(default=True, description="Whether AI may work here.")
     branch_patterns: list[str] | None = strawberry.field(
-        default_factory=list, description="Branch globs (at most 50); empty: the default branch only."
+        default_factory=list, description=f"{BRANCH_PATTERNS}; empty: the default branch only."
     )
 
 
@@ -263,7 +277,7 @@ class UpdateRepositoryInput(MutationInput):
     repository_id: strawberry.ID = strawberry.field(description="The repository.")
     ai_enabled: Maybe[bool | None] = strawberry.field(description="Whether AI may work here.")
     branch_patterns: Maybe[list[str] | None] = strawberry.field(
-        description="Branch globs (at most 50), replacing the current ones; empty: the default branch only."
+        description=f"{BRANCH_PATTERNS}, replacing the current ones; empty: the default branch only."
     )
 
 
@@ -289,7 +303,7 @@ class BulkUpdateRepositoriesInput(MutationInput):
     repository_ids: list[strawberry.ID] = strawberry.field(description="The repositories.")
     ai_enabled: Maybe[bool | None] = strawberry.field(description="Whether AI may work there.")
     branch_patterns: Maybe[list[str] | None] = strawberry.field(
-        description="Branch globs (at most 50), replacing the current ones; empty: the default branch only."
+        description=f"{BRANCH_PATTERNS}, replacing the current ones; empty: the default branch only."
     )
 
 

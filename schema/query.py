@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from aisettings.models.text_limits import MAX_SLUG_LENGTH
 from aisettings.resolvers.errors import LimitExceeded
 from aisettings.resolvers.global_ids import decode_global_id
 from aisettings.resolvers.organizations import MAX_ORGANIZATIONS_PAGE, fetch_organization_page
@@ -93,7 +94,14 @@ class Query:
         description="An organization by slug; null when it does not exist or the viewer may not see it."
     )
     async def organization(
-        self, info: Info, slug: Annotated[str, strawberry.argument(description="The organization's slug.")]
+        self,
+        info: Info,
+        slug: Annotated[
+            str,
+            strawberry.argument(
+                description=f"The organization's slug (at most {MAX_SLUG_LENGTH} characters)."
+            ),
+        ],
     ) -> Organization | None:
         record = await info.context.loaders.organization_by_slug.load(slug)
         return None if record is None else Organization.of(record)

@@ -23,6 +23,7 @@ from aisettings.models.settings import (
     StoppingPoint,
     resolve_repository_settings,
 )
+from aisettings.models.text_limits import MAX_BATCH_ID_LENGTH, MAX_SEARCH_LENGTH, MAX_SLUG_LENGTH
 from aisettings.resolvers import audit_log, projects
 from aisettings.resolvers import summary as settings_summary
 from aisettings.resolvers.context import Context
@@ -69,10 +70,14 @@ class ProjectFilter:
         default=None, description="Only projects overriding any of these settings."
     )
     search: str | None = strawberry.field(
-        default=None, description="Only projects whose slug or name contains this text, ignoring case."
+        default=None,
+        description="Only projects whose slug or name contains this text, ignoring case "
+        f"(at most {MAX_SEARCH_LENGTH} characters).",
     )
     slugs: list[str] | None = strawberry.field(
-        default=None, description="Only projects with one of these slugs (an empty list matches nothing)."
+        default=None,
+        description=f"Only projects with one of these slugs (at most {projects.MAX_FILTER_SLUGS}, each of at "
+        f"most {MAX_SLUG_LENGTH} characters; an empty list matches nothing).",
     )
 
     def to_spec(self) -> projects.ProjectFilter:
@@ -100,7 +105,9 @@ class AuditLogFilter:
         default=None, description="Only entries about this object (its global id)."
     )
     batch_id: str | None = strawberry.field(
-        default=None, description="Only entries written by this mutation."
+        default=None,
+        description="Only entries written by this mutation (its batchId, "
+        f"at most {MAX_BATCH_ID_LENGTH} characters).",
     )
     since: dt.datetime | None = strawberry.field(
         default=None, description="Only entries at or after this time."

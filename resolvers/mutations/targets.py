@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from aisettings.models.access import Scope
 from aisettings.models.tables import organization, project, repository
 from aisettings.resolvers.errors import BadUserInput
-from aisettings.resolvers.global_ids import decode_global_id_of_type
+from aisettings.resolvers.global_ids import decode_global_id_of_type, quoted_id
 from aisettings.resolvers.loaders import organizations_with_settings, projects_with_settings
 from aisettings.resolvers.records import (
     OrganizationRecord,
@@ -32,7 +32,9 @@ T = TypeVar("T")
 
 
 def not_found(path: list[str], type_name: str, global_id: str) -> UserError:
-    return UserError(path, UserErrorCode.NOT_FOUND, f"There is no {type_name.lower()} with id {global_id!r}.")
+    return UserError(
+        path, UserErrorCode.NOT_FOUND, f"There is no {type_name.lower()} with id {quoted_id(global_id)}."
+    )
 
 
 def decode_id(global_id: str, type_name: str, path: list[str]) -> int:

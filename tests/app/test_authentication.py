@@ -3,20 +3,30 @@ the token's member, with the scopes of its role."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import orjson
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.tokens import list_tokens, revoke_token
-from aisettings.models.tables import Role, member
+from aisettings.models.tables import Role, api_token, member
+from tests.databases import ON_SQLITE
 from tests.factories import make_member, make_organization, make_project, make_token
 from tests.graphql import error_codes, execute, post
 
 VIEWER = "query { viewer { login } }"
+ORGANIZATION_NAME = 'query { organization(slug: "acme") { name } }'
+# Far above what a read takes; far below SQLite's busy timeout (5 s), and PostgreSQL waits for ever.
+AT_ONCE_SECONDS = 1.0
 
 Answer = tuple[int, tuple[tuple[str, str], ...], bytes]
 
@@ -212,3 +222,48 @@ async def test_role_grants_reading_projects_and_its_own_administration(
         "viewerCanAdminister": administers_organization,
         "projects": {"nodes": [{"slug": "web", "viewerCanAdminister": administers_projects}]},
     }
+
+
+@asynccontextmanager
+async def another_writer_holding_the_token(engine: AsyncEngine, database_url: str) -> AsyncIterator[None]:
+    """Another connection holding what a write of a token's use needs: SQLite's write lock (its
+    BEGIN IMMEDIATE), or PostgreSQL's row of the token."""
+    if ON_SQLITE:
+        other_writer = sqlite3.connect(str(make_url(database_url).database), isolation_level=None)
+        try:
+            other_writer.execute("BEGIN IMMEDIATE")
+            yield
+        finally:
+            other_writer.close()
+        return
+    async with engine.begin() as connection:
+        await connection.execute(select(api_token.c.id).with_for_update())
+        yield
+
+
+async def test_a_read_does_not_wait_for_a_writer_to_record_the_tokens_use(
+    engine: AsyncEngine, client: httpx.AsyncClient, database_url: str
+) -> None:
+    token = await make_token(engine, await make_organization(engine, "acme"))  # never used: a use to record
+
+    async with another_writer_holding_the_token(engine, database_url):
+        started = time.monotonic()
+        # Bounded, so that a read that waits for ever fails the test rather than hangs it.
+        response = await asyncio.wait_for(post(client, token, ORGANIZATION_NAME), 10 * AT_ONCE_SECONDS)
+        elapsed = time.monotonic() - started
+
+    assert response.json() == {"data": {"organization": {"name": "Acme"}}}
+    assert elapsed < AT_ONCE_SECONDS
+
+
+async def test_a_use_left_unrecorded_behind_a_writer_is_recorded_by_the_next_request(
+    engine: AsyncEngine, client: httpx.AsyncClient, database_url: str
+) -> None:
+    token = await make_token(engine, await make_organization(engine, "acme"))
+    async with another_writer_holding_the_token(engine, database_url):
+        await asyncio.wait_for(post(client, token, ORGANIZATION_NAME), 10 * AT_ONCE_SECONDS)
+
+    await execute(client, token, ORGANIZATION_NAME)
+
+    (info,) = await list_tokens(engine, "acme")
+    assert info.last_used_at is not None

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sqlite3
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.cli import build_parser, main
 from aisettings.app.tokens import create_token
 from aisettings.models.tables import Role
 from tests.cli import run_cli
+from tests.databases import ON_SQLITE
 from tests.factories import Org, make_member, make_organization
 from tests.graphql import post
 
@@ -247,6 +251,36 @@ async def test_demo_with_replace_replaces_the_demo_organization(
 
     assert status == 0
     assert await demo_size(engine, client) == (3, 3)
+
+
+# --- beside the server's writes ---------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not ON_SQLITE, reason="SQLite only: its write lock is the database's")
+@pytest.mark.usefixtures("database_environment")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("token", "create", "--org", "acme", "--user", "alice"),
+        ("demo", "--projects", "3", "--replace"),
+    ],
+    ids=" ".join,
+)
+async def test_a_command_that_waits_for_another_writer_succeeds_once_it_commits(
+    engine: AsyncEngine, database_url: str, command: tuple[str, ...]
+) -> None:
+    await make_acme_member(engine)
+    await run_cli("demo", "--projects", "1")
+    other_writer = sqlite3.connect(str(make_url(database_url).database), isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")
+    other_writer.execute("UPDATE organization SET name = name || '.'")
+    running = asyncio.ensure_future(run_cli(*command))
+    await asyncio.sleep(0.5)  # the command line starts a thread, an event loop and an engine, then waits
+
+    other_writer.execute("COMMIT")
+    other_writer.close()
+
+    assert await running == 0
 
 
 # --- schema, db ----------------------------------------------------------------------------------------

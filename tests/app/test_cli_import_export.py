@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.app.tokens import create_token
 from aisettings.models.database import write_transaction
 from aisettings.models.tables import Role, metadata, organization
+from aisettings.models.text_limits import MAX_LOGIN_LENGTH, MAX_NAME_LENGTH, MAX_SLUG_LENGTH
 from tests.cli import run_cli
 from tests.factories import make_member, make_organization, make_project, make_repository, make_token
 from tests.graphql import document, execute, mutation, organization_id
@@ -509,6 +510,22 @@ MALFORMED_FILES: dict[str, tuple[dict[str, Any] | bytes, str]] = {
     "bad-slug": (
         _changed(["organizations", 0, "projects", 1, "slug"], "no spaces"),
         f"{PROJECT}[1].slug:",
+    ),
+    "slug-too-long": (
+        _changed(["organizations", 0, "projects", 1, "slug"], "a" * (MAX_SLUG_LENGTH + 1)),
+        f"{PROJECT}[1].slug:",
+    ),
+    "organization-name-too-long": (
+        _changed(["organizations", 0, "name"], "A" * (MAX_NAME_LENGTH + 1)),
+        "$.organizations[0].name:",
+    ),
+    "project-name-too-long": (
+        _changed(["organizations", 0, "projects", 1, "name"], "A" * (MAX_NAME_LENGTH + 1)),
+        f"{PROJECT}[1].name:",
+    ),
+    "login-too-long": (
+        _changed(["organizations", 0, "members", 1, "login"], "b" * (MAX_LOGIN_LENGTH + 1)),
+        "$.organizations[0].members[1].login:",
     ),
     "duplicate-project-slug": (
         _changed(["organizations", 0, "projects", 1, "slug"], "web"),

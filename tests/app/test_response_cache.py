@@ -3,13 +3,17 @@ show: not in the worker that wrote, not in another worker."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.asgi import create_app
 from aisettings.app.config import Config
+from aisettings.app.tokens import list_tokens
+from tests.cli import run_cli
 from tests.factories import make_organization, make_project, make_token
 from tests.graphql import document, execute, post, project_id
 from tests.server_process import server_process
@@ -18,6 +22,7 @@ from tests.sql_statements import queries, recorded_statements
 SETTINGS = "query Settings($slug: String!) { organization(slug: $slug) { settings { stoppingPoint } } }"
 AUDIT_LOG = 'query Audit { organization(slug: "acme") { auditLog(first: 5) { totalCount } } }'
 UPDATE_ORGANIZATION = document("UpdateOrganizationSettings")
+PROJECTS = 'query Projects { organization(slug: "acme") { projects { nodes { slug name } } } }'
 
 
 async def _stopping_point(client: httpx.AsyncClient, token: str) -> str:
@@ -84,6 +89,37 @@ async def test_a_write_is_seen_by_the_very_next_query(client: httpx.AsyncClient,
     await _set_stopping_point(client, token, organization_id, "MERGE")
 
     assert await _stopping_point(client, token) == "MERGE"
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_an_import_is_seen_by_the_very_next_query(
+    client: httpx.AsyncClient, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    org = await make_organization(engine)
+    await make_project(engine, org, "web", name="Web")
+    token = await make_token(engine, org)
+    answered = await execute(client, token, PROJECTS)
+    assert await execute(client, token, PROJECTS) == answered  # from the cache now
+    new_and_renamed = [{"slug": "api", "name": "API"}, {"slug": "web", "name": "Web shop"}]
+    path = tmp_path / "acme.json"
+    path.write_text(json.dumps({"organizations": [{"slug": "acme", "projects": new_and_renamed}]}))
+
+    assert await run_cli("import", str(path)) == 0
+
+    assert (await execute(client, token, PROJECTS))["organization"]["projects"]["nodes"] == new_and_renamed
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_a_token_revoked_through_the_command_line_is_refused_though_its_answer_is_cached(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    token = await make_token(engine, await make_organization(engine))
+    await execute(client, token, PROJECTS)
+    (info,) = await list_tokens(engine, "acme")
+
+    assert await run_cli("token", "revoke", str(info.id)) == 0
+
+    assert (await post(client, token, PROJECTS)).status_code == 401
 
 
 async def test_a_write_through_another_app_is_seen_too(engine: AsyncEngine, database_url: str) -> None:

@@ -218,3 +218,15 @@ async def test_more_than_a_thousand_ids_are_a_limit_exceeded_error(
     found = await errors(client, token, NODES, {"ids": ids})
 
     assert error_codes(found) == ["LIMIT_EXCEEDED"]
+
+
+async def test_id_too_long_to_be_one_of_ours_is_refused_without_being_repeated(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    token = await make_token(engine, await make_organization(engine, "acme"))
+    too_long = "UHJvamVjdDox" * 10_000
+
+    found = await errors(client, token, NODE, {"id": too_long})
+
+    assert error_codes(found) == ["BAD_USER_INPUT"]
+    assert len(found[0]["message"]) < 100

@@ -358,3 +358,15 @@ async def test_client_mutation_id_is_echoed(
 
     assert bool(payload["userErrors"]) == (value is None)
     assert payload["clientMutationId"] == "call-7"
+
+
+async def test_project_id_too_long_to_be_one_of_ours_is_not_found_without_being_repeated(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    org = await make_organization(engine, "acme")
+    token = await make_token(engine, org)
+
+    payload = await update(client, token, projectId="UHJvamVjdDox" * 10_000, changes={"fixEnabled": True})
+
+    assert error_fields_and_codes(payload) == [(["input", "projectId"], "NOT_FOUND")]
+    assert len(payload["userErrors"][0]["message"]) < 100
