@@ -10,7 +10,6 @@ value; nothing in the database is deleted by an import.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -20,18 +19,18 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aisettings.models.audit import AuditAction
-from aisettings.models.database import write_transaction
 from aisettings.models.repositories import branch_patterns_errors, repository_name_error
 from aisettings.models.settings import SETTINGS, SETTINGS_BY_FIELD_NAME
 from aisettings.models.tables import Role, member, organization, project, repository, user_account
 from aisettings.resolvers.loaders import projects_with_settings
-from aisettings.resolvers.mutations.audit import AuditBatch, bump_settings_version
+from aisettings.resolvers.mutations.audit import AuditBatch
 from aisettings.resolvers.mutations.repositories import apply_repository_values, insert_repository
 from aisettings.resolvers.mutations.settings_changes import (
     apply_organization_settings,
     apply_project_overrides,
 )
 from aisettings.resolvers.mutations.targets import lock_organization_row
+from aisettings.resolvers.mutations.unit_of_work import WriteUnit, write_unit
 from aisettings.resolvers.records import (
     OrganizationRecord,
     ProjectRecord,
@@ -104,17 +103,15 @@ async def import_file(engine: AsyncEngine, raw: bytes) -> ImportReport:
     document = parse_exchange_file(raw)
     _check_semantics(document)
     report = ImportReport()
-    batch_id = str(uuid.uuid4())
-    async with write_transaction(engine) as connection:
+    async with write_unit(engine, IMPORT_ACTOR, None) as unit:
         for org in document.organizations:
-            await _import_organization(connection, org, batch_id, report)
+            await _import_organization(unit, org, report)
     return report
 
 
-async def _import_organization(
-    connection: AsyncConnection, org: OrganizationFile, batch_id: str, report: ImportReport
-) -> None:
+async def _import_organization(unit: WriteUnit, org: OrganizationFile, report: ImportReport) -> None:
     report.count("organizations")
+    connection = unit.connection
     existing = (
         await connection.execute(
             select(organization.c.id, organization.c.name).where(organization.c.slug == org.slug)
@@ -134,17 +131,13 @@ async def _import_organization(
             )
     record = await lock_organization_row(connection, organization_id)
     assert record is not None
-    audit = AuditBatch(organization_id, IMPORT_ACTOR, None, batch_id=batch_id)
+    audit = unit.audit(organization_id)
     if org.settings is not None:
         record = await _import_organization_settings(connection, record, org, audit)
     members_changed = await _import_members(connection, organization_id, org, report)
     projects_changed = await _import_projects(connection, record, org.projects, audit, report)
-    await audit.write(connection)
-    if (renamed or members_changed or projects_changed) and not audit.changed_anything:
-        # Writes that leave no audit entry (a new or renamed project, the organization's name, members)
-        # are writes of the organization all the same: its version, which keys cached answers, moves as
-        # the audit batch moves it for the others.
-        await bump_settings_version(connection, organization_id)
+    if renamed or members_changed or projects_changed:
+        unit.changed(organization_id)  # writes without an audit entry move the version all the same
     if existing is None:
         report.count("organizations", "created")
     else:

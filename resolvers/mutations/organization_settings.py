@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from aisettings.models.access import Scope
 from aisettings.models.audit import AuditAction
 from aisettings.models.settings import SETTINGS_BY_NAME, SettingValue, StoppingPoint
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.records import AuditEntryRecord, OrganizationRecord, ProjectRecord
 
-from .audit import AuditBatch
 from .errors import UserError, UserErrorCode, fail, raise_if_any
 from .given import Given
 from .settings_changes import apply_organization_settings, apply_project_overrides, locked_errors
 from .targets import authorize, load_projects_in_order, lock_organization_of
-from .transaction import run_write
+from .unit_of_work import mutation_unit
 
 INPUT = "input"
 
@@ -68,9 +65,9 @@ async def update_organization_settings(
 ) -> OrganizationSettingsResult:
     """`values` by registry name (a setting left out is None)."""
 
-    async def work(connection: AsyncConnection) -> OrganizationSettingsResult:
+    async with mutation_unit(context) as unit:
         organization = await lock_organization_of(
-            connection, context.viewer, organization_id, [INPUT, "organizationId"], Scope.ORG_ADMIN
+            unit.connection, context.viewer, organization_id, [INPUT, "organizationId"], Scope.ORG_ADMIN
         )
         explicit, locks = _explicit_values(values, locked_settings)
         if expected_version is not None and expected_version != organization.settings_revision:
@@ -80,12 +77,10 @@ async def update_organization_settings(
                 f"The settings are at version {organization.settings_revision}, not {expected_version}: "
                 "someone changed them since you read them. Read them again and retry.",
             )
-        audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
-        updated = await apply_organization_settings(connection, organization, explicit, locks, audit)
-        await audit.write(connection)
-        return OrganizationSettingsResult(updated, await audit.written(connection))
-
-    return await run_write(context.engine, work)
+        audit = unit.audit(organization.id)
+        updated = await apply_organization_settings(unit.connection, organization, explicit, locks, audit)
+        entries = await unit.audit_entries()
+    return OrganizationSettingsResult(updated, entries)
 
 
 @dataclass(frozen=True)
@@ -102,8 +97,9 @@ async def set_stopping_point(
     project_ids: list[str] | None,
     project_stopping_point: Given[StoppingPoint | None] | None,
 ) -> StoppingPointResult:
-    async def work(connection: AsyncConnection) -> StoppingPointResult:
-        viewer = context.viewer
+    viewer = context.viewer
+    async with mutation_unit(context) as unit:
+        connection = unit.connection
         organization = await lock_organization_of(
             connection, viewer, organization_id, [INPUT, "organizationId"], Scope.ORG_READ
         )
@@ -148,7 +144,7 @@ async def set_stopping_point(
                 )
             )
         raise_if_any(errors)
-        audit = AuditBatch(organization.id, viewer.login, context.request_id)
+        audit = unit.audit(organization.id)
         if organization_stopping_point is not None and organization_stopping_point.value is not None:
             organization = await apply_organization_settings(
                 connection, organization, {"stopping_point": organization_stopping_point.value}, None, audit
@@ -164,7 +160,4 @@ async def set_stopping_point(
                 AuditAction.PROJECT_SETTINGS_UPDATED,
             )
             projects = [diff.after for diff in diffs]
-        await audit.write(connection)
-        return StoppingPointResult(organization, projects, audit.batch_id if audit.changed_anything else None)
-
-    return await run_write(context.engine, work)
+    return StoppingPointResult(organization, projects, unit.batch_id)

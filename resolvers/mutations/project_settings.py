@@ -21,7 +21,6 @@ from aisettings.resolvers.records import (
     project_record,
 )
 
-from .audit import AuditBatch
 from .errors import UserErrorCode, fail, raise_if_any
 from .settings_changes import ProjectDiff, SettingsChanges, apply_project_overrides, locked_errors
 from .targets import (
@@ -34,7 +33,7 @@ from .targets import (
     lock_organization_of_target,
     not_found,
 )
-from .transaction import run_write
+from .unit_of_work import mutation_unit
 
 INPUT = "input"
 
@@ -50,11 +49,11 @@ async def update_project_settings(
 ) -> ProjectSettingsResult:
     path = [INPUT, "projectId"]
 
-    async def work(connection: AsyncConnection) -> ProjectSettingsResult:
+    async with mutation_unit(context) as unit:
         organization, key = await lock_organization_of_target(
-            connection, context.viewer, "Project", project_id, path, Scope.PROJECT_ADMIN
+            unit.connection, context.viewer, "Project", project_id, path, Scope.PROJECT_ADMIN
         )
-        record = (await load_projects(connection, organization.id, [key]))[key]
+        record = (await load_projects(unit.connection, organization.id, [key]))[key]
         if expected_version is not None and expected_version != record.version:
             raise fail(
                 [INPUT, "expectedVersion"],
@@ -63,14 +62,16 @@ async def update_project_settings(
                 "since you read it. Read it again and retry.",
             )
         raise_if_any(locked_errors(organization.settings, changes, [INPUT, "changes"]))
-        audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
         (diff,) = await apply_project_overrides(
-            connection, organization.settings, [record], changes, audit, AuditAction.PROJECT_SETTINGS_UPDATED
+            unit.connection,
+            organization.settings,
+            [record],
+            changes,
+            unit.audit(organization.id),
+            AuditAction.PROJECT_SETTINGS_UPDATED,
         )
-        await audit.write(connection)
-        return ProjectSettingsResult(diff.after, await audit.written(connection))
-
-    return await run_write(context.engine, work)
+        entries = await unit.audit_entries()
+    return ProjectSettingsResult(diff.after, entries)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ async def bulk_update_project_settings(
     *,
     dry_run: bool,
 ) -> BulkResult:
-    async def work(connection: AsyncConnection) -> BulkResult:
+    async with mutation_unit(context, dry_run=dry_run) as unit:
+        connection = unit.connection
         organization = await lock_organization_of(
             connection, context.viewer, organization_id, [INPUT, "organizationId"], Scope.PROJECT_ADMIN
         )
@@ -111,15 +113,11 @@ async def bulk_update_project_settings(
             assert project_filter is not None
             targets = await _filtered_projects(connection, organization, project_filter)
         raise_if_any(locked_errors(organization.settings, changes, [INPUT, "changes"]))
-        audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
+        audit = unit.audit(organization.id)
         diffs = await apply_project_overrides(
             connection, organization.settings, targets, changes, audit, AuditAction.PROJECT_SETTINGS_UPDATED
         )
-        await audit.write(connection)
-        return BulkResult(diffs, audit.batch_id if audit.changed_anything else None)
-
-    result = await run_write(context.engine, work, dry_run=dry_run)
-    return BulkResult(result.diffs, None) if dry_run else result
+    return BulkResult(diffs, unit.batch_id)
 
 
 async def _filtered_projects(
@@ -148,9 +146,10 @@ async def reset_project_settings(
     viewer's organization (a token acts in exactly one)."""
     changes = {s.name: None for s in SETTINGS if settings is None or s.name in settings}
 
-    async def work(connection: AsyncConnection) -> BulkResult:
-        viewer = context.viewer
-        path = [INPUT, "projectIds"]
+    viewer = context.viewer
+    path = [INPUT, "projectIds"]
+    async with mutation_unit(context, dry_run=dry_run) as unit:
+        connection = unit.connection
         organization = await lock_organization(connection, viewer, viewer.organization_id, Scope.PROJECT_READ)
         if organization is None:
             raise_if_any(
@@ -160,12 +159,8 @@ async def reset_project_settings(
         authorize(viewer, organization.id, Scope.PROJECT_ADMIN, path)
         targets, errors = await load_projects_in_order(connection, organization.id, project_ids, path)
         raise_if_any(errors)
-        audit = AuditBatch(organization.id, viewer.login, context.request_id)
+        audit = unit.audit(organization.id)
         diffs = await apply_project_overrides(
             connection, organization.settings, targets, changes, audit, AuditAction.PROJECT_SETTINGS_RESET
         )
-        await audit.write(connection)
-        return BulkResult(diffs, audit.batch_id if audit.changed_anything else None)
-
-    result = await run_write(context.engine, work, dry_run=dry_run)
-    return BulkResult(result.diffs, None) if dry_run else result
+    return BulkResult(diffs, unit.batch_id)

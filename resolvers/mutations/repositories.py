@@ -28,7 +28,7 @@ from .targets import (
     lock_organization_of_target,
     not_found,
 )
-from .transaction import run_write
+from .unit_of_work import mutation_unit
 
 INPUT = "input"
 RepositoryInProject = tuple[RepositoryRecord, ProjectRecord]
@@ -85,7 +85,8 @@ async def add_repository(
     """`ai_enabled` and `branch_patterns` default to true and [] when left out; None is an explicit null."""
     path = [INPUT, "projectId"]
 
-    async def work(connection: AsyncConnection) -> RepositoryInProject:
+    async with mutation_unit(context) as unit:
+        connection = unit.connection
         organization, key = await lock_organization_of_target(
             connection, context.viewer, "Project", project_id, path, Scope.PROJECT_ADMIN
         )
@@ -104,12 +105,8 @@ async def add_repository(
             raise fail(
                 [INPUT, "name"], UserErrorCode.DUPLICATE, f"The project already has the repository {name!r}."
             )
-        audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
-        added = await insert_repository(connection, key, provider, name, values, audit)
-        await audit.write(connection)
-        return added, parent
-
-    return await run_write(context.engine, work)
+        added = await insert_repository(connection, key, provider, name, values, unit.audit(organization.id))
+    return added, parent
 
 
 async def insert_repository(
@@ -176,42 +173,36 @@ async def update_repository(
 ) -> RepositoryInProject:
     path = [INPUT, "repositoryId"]
 
-    async def work(connection: AsyncConnection) -> RepositoryInProject:
+    async with mutation_unit(context) as unit:
         organization, key = await lock_organization_of_target(
-            connection, context.viewer, "Repository", repository_id, path, Scope.PROJECT_ADMIN
+            unit.connection, context.viewer, "Repository", repository_id, path, Scope.PROJECT_ADMIN
         )
         values = _repository_values(ai_enabled, branch_patterns)
-        target = (await load_repositories(connection, organization.id, [key]))[key]
-        audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
-        (result,) = await apply_repository_values(connection, [target], values, audit)
-        await audit.write(connection)
-        return result
-
-    return await run_write(context.engine, work)
+        target = (await load_repositories(unit.connection, organization.id, [key]))[key]
+        (result,) = await apply_repository_values(
+            unit.connection, [target], values, unit.audit(organization.id)
+        )
+    return result
 
 
 async def remove_repository(context: Context, repository_id: str) -> int:
     """The primary key of the removed repository."""
     path = [INPUT, "repositoryId"]
 
-    async def work(connection: AsyncConnection) -> int:
+    async with mutation_unit(context) as unit:
         organization, key = await lock_organization_of_target(
-            connection, context.viewer, "Repository", repository_id, path, Scope.PROJECT_ADMIN
+            unit.connection, context.viewer, "Repository", repository_id, path, Scope.PROJECT_ADMIN
         )
-        record, _ = (await load_repositories(connection, organization.id, [key]))[key]
-        await connection.execute(delete(repository).where(repository.c.id == key))
-        audit = AuditBatch(organization.id, context.viewer.login, context.request_id)
+        record, _ = (await load_repositories(unit.connection, organization.id, [key]))[key]
+        await unit.connection.execute(delete(repository).where(repository.c.id == key))
         before = {"provider": record.provider, "name": record.name, **audit_json(record)}
-        audit.add(
+        unit.audit(organization.id).add(
             AuditAction.REPOSITORY_REMOVED,
             AuditTarget.REPOSITORY,
             key,
             field_changes(before, dict.fromkeys(before)),
         )
-        await audit.write(connection)
-        return key
-
-    return await run_write(context.engine, work)
+    return key
 
 
 @dataclass(frozen=True)
@@ -229,8 +220,9 @@ async def bulk_update_repositories(
     """All or nothing, on repositories of the viewer's organization (a token acts in exactly one)."""
     path = [INPUT, "repositoryIds"]
 
-    async def work(connection: AsyncConnection) -> BulkRepositoriesResult:
-        viewer = context.viewer
+    viewer = context.viewer
+    async with mutation_unit(context) as unit:
+        connection = unit.connection
         organization = await lock_organization(connection, viewer, viewer.organization_id, Scope.PROJECT_READ)
         if organization is None:
             raise_if_any(
@@ -241,9 +233,5 @@ async def bulk_update_repositories(
         targets, errors = await load_repositories_in_order(connection, organization.id, repository_ids, path)
         raise_if_any(errors)
         values = _repository_values(ai_enabled, branch_patterns)
-        audit = AuditBatch(organization.id, viewer.login, context.request_id)
-        results = await apply_repository_values(connection, targets, values, audit)
-        await audit.write(connection)
-        return BulkRepositoriesResult(results, audit.batch_id if audit.changed_anything else None)
-
-    return await run_write(context.engine, work)
+        results = await apply_repository_values(connection, targets, values, unit.audit(organization.id))
+    return BulkRepositoriesResult(results, unit.batch_id)
