@@ -1,0 +1,151 @@
+"""updateOrganizationSettings and setStoppingPoint."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Annotated, Protocol
+
+import strawberry
+from strawberry import Maybe, Some
+
+from aisettings.models.settings import SETTINGS, StoppingPoint
+from aisettings.resolvers.mutations import organization_settings
+from aisettings.resolvers.mutations.given import Given
+
+from ..enums import SettingName
+from ..settings import registry_type
+from ..types import AuditEntry, Info, Organization, Project
+from .payloads import (
+    AUDIT_ENTRIES,
+    CLIENT_MUTATION_ID_INPUT,
+    INPUT,
+    MutationInput,
+    MutationPayload,
+    given,
+    payload,
+)
+
+
+class OrganizationSettingsFields(Protocol):
+    """UpdateOrganizationSettingsInput as resolvers read it; its settings, one Maybe each, are read by
+    registry name (the input is generated from the registry)."""
+
+    organization_id: strawberry.ID
+    locked_settings: Some[list[enum.Enum] | None] | None  # SettingName members
+    expected_version: int | None
+    client_mutation_id: str | None
+
+
+if TYPE_CHECKING:
+    UpdateOrganizationSettingsInput = OrganizationSettingsFields
+else:
+    UpdateOrganizationSettingsInput = registry_type(
+        "UpdateOrganizationSettingsInput",
+        "New organization settings. A field left out is unchanged; values are explicit (null is "
+        "INVALID_VALUE).",
+        lambda setting: Maybe[setting.value_type | None],
+        is_input=True,
+        leading_fields={
+            "organization_id": (strawberry.ID, strawberry.field(description="The organization."))
+        },
+        extra_fields={
+            "locked_settings": (
+                Maybe[list[SettingName] | None],
+                strawberry.field(
+                    description="The settings to enforce on every project (replaces the current list)."
+                ),
+            ),
+            "expected_version": (
+                int | None,
+                strawberry.field(
+                    default=None,
+                    description="Fail with STALE_VERSION unless the settings are at this version.",
+                ),
+            ),
+            "client_mutation_id": (
+                str | None,
+                strawberry.field(default=None, description=CLIENT_MUTATION_ID_INPUT),
+            ),
+        },
+    )
+
+
+@strawberry.type(description="The result of updateOrganizationSettings.")
+class UpdateOrganizationSettingsPayload(MutationPayload):
+    organization: Organization | None = strawberry.field(
+        default=None, description="The organization; null on error."
+    )
+    audit_entries: list[AuditEntry] = strawberry.field(default_factory=list, description=AUDIT_ENTRIES)
+
+
+@strawberry.input(
+    description="The stopping point of the organization and/or of projects, in one transaction."
+)
+class SetStoppingPointInput(MutationInput):
+    organization_id: strawberry.ID = strawberry.field(description="The organization.")
+    organization_stopping_point: Maybe[StoppingPoint | None] = strawberry.field(
+        description="The organization's new stopping point; left out: unchanged."
+    )
+    project_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Projects to set projectStoppingPoint on (at most 1000)."
+    )
+    project_stopping_point: Maybe[StoppingPoint | None] = strawberry.field(
+        description="Required with projectIds; null makes the projects inherit."
+    )
+
+
+@strawberry.type(description="The result of setStoppingPoint.")
+class SetStoppingPointPayload(MutationPayload):
+    organization: Organization | None = strawberry.field(
+        default=None, description="The organization; null on error."
+    )
+    projects: list[Project] = strawberry.field(
+        default_factory=list, description="The targeted projects, as they are after the call."
+    )
+    batch_id: str | None = strawberry.field(
+        default=None, description="The audit batch of this call; null on error or when nothing changed."
+    )
+
+
+async def update_organization_settings(
+    info: Info, input: Annotated[UpdateOrganizationSettingsInput, INPUT]
+) -> UpdateOrganizationSettingsPayload:
+    locked = input.locked_settings
+    return await payload(
+        UpdateOrganizationSettingsPayload,
+        input.client_mutation_id,
+        organization_settings.update_organization_settings(
+            info.context,
+            input.organization_id,
+            {setting.name: given(getattr(input, setting.name)) for setting in SETTINGS},
+            None
+            if locked is None
+            else Given(None if locked.value is None else [n.value for n in locked.value]),
+            input.expected_version,
+        ),
+        lambda result: {
+            "organization": Organization.of(result.organization),
+            "audit_entries": [AuditEntry.of(entry) for entry in result.audit_entries],
+        },
+    )
+
+
+async def set_stopping_point(
+    info: Info, input: Annotated[SetStoppingPointInput, INPUT]
+) -> SetStoppingPointPayload:
+    return await payload(
+        SetStoppingPointPayload,
+        input.client_mutation_id,
+        organization_settings.set_stopping_point(
+            info.context,
+            input.organization_id,
+            given(input.organization_stopping_point),
+            None if input.project_ids is None else list(input.project_ids),
+            given(input.project_stopping_point),
+        ),
+        lambda result: {
+            "organization": Organization.of(result.organization),
+            "projects": [Project.of(record) for record in result.projects],
+            "batch_id": result.batch_id,
+        },
+    )
