@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar, TypeVarTuple, cast
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -32,8 +33,10 @@ class _Read:
 
 class SharedReads:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._loader = SharedLoader[_Read, Any](self._run_batch, cache_key_fn=lambda read: read.key)
+        # Not DataLoader's cache, which would keep a read for the rest of the request: each batch is
+        # deduplicated by `_run_batch`. And the batch function holds the engine alone, not this object:
+        # no reference cycle keeps a request's pages alive until the garbage collector's next pass.
+        self._loader = SharedLoader[_Read, Any](partial(_run_batch, engine), cache=False)
 
     async def read(
         self,
@@ -51,13 +54,16 @@ class SharedReads:
         read = _Read((function, shown_as, arguments), run)
         return cast(Shown, await self._loader.load(read))
 
-    async def _run_batch(self, reads: list[_Read]) -> list[Any]:
-        self._loader.clear_many(reads)
-        results: list[Any] = []
-        async with self._engine.connect() as connection:
-            for read in reads:
+
+async def _run_batch(engine: AsyncEngine, reads: list[_Read]) -> list[Any]:
+    """Each distinct read once, one after another on one connection; a failure is the result of the read
+    that met it, reported by the fields that asked it."""
+    results: dict[Hashable, Any] = {}
+    async with engine.connect() as connection:
+        for read in reads:
+            if read.key not in results:
                 try:
-                    results.append(await read.run(connection))
-                except Exception as error:  # the field that asked it reports it
-                    results.append(error)
-        return results
+                    results[read.key] = await read.run(connection)
+                except Exception as error:
+                    results[read.key] = error
+    return [results[read.key] for read in reads]
