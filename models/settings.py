@@ -81,11 +81,6 @@ class SettingDefinition:
         """The Python type of its values, and their GraphQL type."""
         return self.type.python_type
 
-    @property
-    def repository_off_value(self) -> SettingValue | None:
-        """What a repository switched off for AI forces this setting to; None: it is not gated."""
-        return self.type.off_value if self.gated_by_repository else None
-
     def parse(self, raw: object) -> SettingValue:
         """A stored or imported raw value as this setting's type; ValueError when it is not one."""
         try:
@@ -114,6 +109,16 @@ class SettingsRegistry:
     @cached_property
     def by_field_name(self) -> Mapping[str, SettingDefinition]:
         return {setting.field_name: setting for setting in self.settings}
+
+    @cached_property
+    def repository_gate(self) -> Mapping[str, SettingValue]:
+        """The settings a repository switched off for AI forces off (what AI does there), each with the
+        value it forces."""
+        return {
+            setting.name: setting.type.off_value
+            for setting in self.settings
+            if setting.gated_by_repository and setting.type.off_value is not None
+        }
 
 
 SETTINGS = SettingsRegistry(
@@ -223,7 +228,7 @@ def resolve_repository_settings(project: EffectiveSettings, ai_enabled: bool) ->
     effective = {}
     for setting in SETTINGS:
         inherited = project[setting.name]
-        off = None if ai_enabled else setting.repository_off_value
+        off = None if ai_enabled else SETTINGS.repository_gate.get(setting.name)
         effective[setting.name] = EffectiveValue(
             value=inherited.value if off is None else off,
             source=inherited.source if off is None else SettingSource.REPOSITORY,
