@@ -55,6 +55,19 @@ _EFFECTIVE_TYPES = {
 }
 
 
+def generated_type(
+    name: str, description: str, fields: Mapping[str, tuple[object, object]], *, is_input: bool = False
+) -> type:
+    """A Strawberry type with `fields` (name -> (annotation, strawberry.field(...))), in their order."""
+    annotations: dict[str, object] = {}
+    namespace: dict[str, object] = {"__annotations__": annotations}
+    for field_name, (annotation, field) in fields.items():
+        annotations[field_name] = annotation
+        namespace[field_name] = field
+    decorate = strawberry.input if is_input else strawberry.type
+    return decorate(type(name, (), namespace), description=description)
+
+
 def registry_type(
     name: str,
     description: str,
@@ -66,17 +79,11 @@ def registry_type(
 ) -> type:
     """A Strawberry type with one field per registered setting, between `leading_fields` and
     `extra_fields` (name -> (annotation, strawberry.field(...)))."""
-    annotations: dict[str, object] = {}
-    namespace: dict[str, object] = {"__annotations__": annotations}
     fields = {
         setting.name: (field_type(setting), strawberry.field(description=setting.description))
         for setting in SETTINGS
     }
-    for field_name, (annotation, field) in {**leading_fields, **fields, **extra_fields}.items():
-        annotations[field_name] = annotation
-        namespace[field_name] = field
-    decorate = strawberry.input if is_input else strawberry.type
-    return decorate(type(name, (), namespace), description=description)
+    return generated_type(name, description, {**leading_fields, **fields, **extra_fields}, is_input=is_input)
 
 
 EffectiveSettings = registry_type(
