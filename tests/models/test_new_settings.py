@@ -92,6 +92,13 @@ async def extended_app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
             await engine.dispose()
 
 
+async def given_organization(app: ExtendedApp, slug: str, *projects: str) -> tuple[Org, list[int], str]:
+    """An organization `slug` with `projects` (their ids), and its owner's token."""
+    org = await make_organization(app.engine, slug)
+    ids = [await make_project(app.engine, org, project) for project in projects]
+    return org, ids, await make_token(app.engine, org)
+
+
 async def set_triage(
     client: httpx.AsyncClient, token: str, org: Org, web: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -120,12 +127,9 @@ async def set_triage(
 async def test_a_new_setting_of_each_type_is_written_and_audited(
     extended_app: ExtendedApp,
 ) -> None:
-    client, engine = extended_app.client, extended_app.engine
-    org = await make_organization(engine, "writes")
-    web = await make_project(engine, org, "web")
-    token = await make_token(engine, org)
+    org, (web,), token = await given_organization(extended_app, "writes", "web")
 
-    organization, project = await set_triage(client, token, org, web)
+    organization, project = await set_triage(extended_app.client, token, org, web)
 
     assert organization == {
         "organization": {
@@ -168,14 +172,11 @@ async def test_a_new_setting_of_each_type_is_written_and_audited(
 async def test_a_new_setting_the_organization_locks_cannot_be_overridden(
     extended_app: ExtendedApp,
 ) -> None:
-    client, engine = extended_app.client, extended_app.engine
-    org = await make_organization(engine, "locks")
-    web = await make_project(engine, org, "web")
-    token = await make_token(engine, org)
-    await set_triage(client, token, org, web)
+    org, (web,), token = await given_organization(extended_app, "locks", "web")
+    await set_triage(extended_app.client, token, org, web)
 
     data = await execute(
-        client,
+        extended_app.client,
         token,
         UPDATE_PROJECT,
         {"input": {"projectId": project_id(web), "changes": {"triageDepth": "TITLE"}}},
@@ -189,14 +190,10 @@ async def test_a_new_setting_the_organization_locks_cannot_be_overridden(
 async def test_new_settings_are_read_summarized_and_filtered_like_the_others(
     extended_app: ExtendedApp,
 ) -> None:
-    client, engine = extended_app.client, extended_app.engine
-    org = await make_organization(engine, "reads")
-    web = await make_project(engine, org, "web")
-    await make_project(engine, org, "docs")
-    token = await make_token(engine, org)
-    await set_triage(client, token, org, web)
+    org, (web, _), token = await given_organization(extended_app, "reads", "web", "docs")
+    await set_triage(extended_app.client, token, org, web)
 
-    tree = (await execute(client, token, TREE, {"slug": org.slug}))["organization"]
+    tree = (await execute(extended_app.client, token, TREE, {"slug": org.slug}))["organization"]
 
     assert tree["settings"] == {
         "autoTriageEnabled": False,
@@ -225,13 +222,10 @@ async def test_a_repository_runs_while_a_new_gated_setting_is_on_and_switched_of
     extended_app: ExtendedApp,
 ) -> None:
     client, engine = extended_app.client, extended_app.engine
-    org = await make_organization(engine, "gates")
-    web = await make_project(engine, org, "web")
-    docs = await make_project(engine, org, "docs")
+    org, (web, docs), token = await given_organization(extended_app, "gates", "web", "docs")
     await make_repository(engine, web, "gates/web")
     await make_repository(engine, web, "gates/web-legacy", ai_enabled=False)
     await make_repository(engine, docs, "gates/docs")
-    token = await make_token(engine, org)
     await set_triage(client, token, org, web)
     # Neither scanning nor fixing anywhere: only web's triage keeps AI running.
     await execute(
