@@ -7,9 +7,10 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model, field_validator
+from pydantic import Strict as StrictMode
 
 from aisettings.models.repositories import RepositoryProvider
-from aisettings.models.settings import SETTINGS, StoppingPoint
+from aisettings.models.settings import SETTINGS
 from aisettings.models.text import is_storable
 from aisettings.models.text_limits import MAX_LOGIN_LENGTH, MAX_NAME_LENGTH, MAX_SLUG_LENGTH
 
@@ -47,8 +48,10 @@ def _texts(value: Any) -> list[str]:
 
 
 def _setting_fields() -> dict[str, Any]:
-    types = {bool: StrictBool, StoppingPoint: StoppingPoint}
-    return {setting.field_name: (types[setting.value_type] | None, None) for setting in SETTINGS}
+    # Strict: a value must be one of the setting's type as JSON has it (true, not "true" or 1).
+    return {
+        setting.field_name: (Annotated[setting.value_type, StrictMode()] | None, None) for setting in SETTINGS
+    }
 
 
 # One field per registered setting; a field left out means "leave as it is".

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aisettings.models.audit import AuditAction
 from aisettings.models.repositories import branch_patterns_errors, repository_name_error
-from aisettings.models.settings import SETTINGS, SETTINGS_BY_FIELD_NAME
+from aisettings.models.settings import SETTINGS
 from aisettings.models.tables import Role, member, organization, project, repository, user_account
 from aisettings.resolvers.loaders import projects_with_settings
 from aisettings.resolvers.mutations.audit import AuditBatch
@@ -150,7 +150,7 @@ async def _import_organization_settings(
 ) -> OrganizationRecord:
     given = cast(BaseModel, org.settings).model_dump(exclude_unset=True)
     locked = given.pop("lockedSettings", None)
-    values = {SETTINGS_BY_FIELD_NAME[name].name: value for name, value in given.items()}
+    values = {SETTINGS.by_field_name[name].name: value for name, value in given.items()}
     locks = None if locked is None else frozenset(s.name for s in SETTINGS if s.enum_name in locked)
     return await apply_organization_settings(connection, record, values, locks, audit)
 
@@ -223,7 +223,7 @@ async def _import_projects(
             await connection.execute(update(project).where(project.c.id == current.id).values(name=proj.name))
             changed = True
         given = cast(BaseModel, proj.overrides).model_dump(exclude_unset=True)
-        overrides = {SETTINGS_BY_FIELD_NAME[name].name: value for name, value in given.items()}
+        overrides = {SETTINGS.by_field_name[name].name: value for name, value in given.items()}
         created_or_renamed |= changed
         (diff,) = await apply_project_overrides(
             connection, record.settings, [current], overrides, audit, AuditAction.PROJECT_SETTINGS_UPDATED

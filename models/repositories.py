@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import re
 
-from .settings import EffectiveSettings
+from .settings import SETTINGS, EffectiveSettings
 
 MAX_BRANCH_PATTERNS = 50
 MAX_BRANCH_PATTERN_LENGTH = 255
@@ -70,9 +70,12 @@ def repository_name_error(provider: RepositoryProvider, name: str) -> str | None
 def repository_status(ai_enabled: bool, project_settings: EffectiveSettings) -> RepositoryStatus:
     if not ai_enabled:
         return RepositoryStatus.DISABLED_BY_REPOSITORY
-    if not (project_settings["scan_enabled"].value or project_settings["fix_enabled"].value):
-        return RepositoryStatus.DISABLED_BY_SETTINGS
-    return RepositoryStatus.ACTIVE
+    # The settings a repository's gate covers are what AI does there (scanning, fixing): with all of them
+    # off in its project, it does nothing.
+    for name, off_value in SETTINGS.repository_gate.items():
+        if project_settings[name].value != off_value:
+            return RepositoryStatus.ACTIVE
+    return RepositoryStatus.DISABLED_BY_SETTINGS
 
 
 _FORBIDDEN_IN_REFS = re.compile(r"[\x00-\x20\x7f~^:\\]|\.\.|@\{|//")

@@ -1,30 +1,43 @@
 """The settings registry and the pure inheritance rules.
 
-Every setting is declared once in `SETTINGS`; tables, GraphQL types, filters, summaries, import and
-export derive from it. Resolution is a pure function of plain values (no I/O), so queries, dry runs and
-audit diffs share exactly the same rules:
+Every setting is declared once in `SETTINGS`, each with its type (models/setting_types.py); tables,
+GraphQL types, filters, summaries, the repository gate, import and export derive from it. Resolution is a
+pure function of plain values (no I/O), so queries, dry runs and audit diffs share exactly the same rules:
 
     system default <- organization <- project override (None = inherit) <- repository gate
 
 An organization may lock a setting: project overrides of it are kept but not in force
-(`override_ignored`). A repository switched off for AI scans and fixes nothing.
+(`override_ignored`). A repository switched off for AI forces the settings its gate covers off.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeAlias
 
+from .setting_types import BOOLEAN, EnumType, JsonValue, SettingType, ValueType
+from .setting_types import SettingValue as SettingValue
+
 
 class StoppingPoint(enum.Enum):
-    """How far an AI fix may go before a human takes over."""
+    """How far an AI fix goes before a human takes over."""
 
     SUGGESTION = "SUGGESTION"
     PULL_REQUEST = "PULL_REQUEST"
     MERGE = "MERGE"
+
+
+STOPPING_POINT = EnumType(
+    StoppingPoint,
+    {
+        "SUGGESTION": "The AI suggests a change; a human makes it.",
+        "PULL_REQUEST": "The AI opens a pull request; a human reviews and merges it.",
+        "MERGE": "The AI merges its own fix once the checks pass.",
+    },
+)
 
 
 class SettingSource(enum.Enum):
@@ -36,19 +49,21 @@ class SettingSource(enum.Enum):
     REPOSITORY = "REPOSITORY"
 
 
-SettingValue: TypeAlias = bool | StoppingPoint
-
-
 @dataclass(frozen=True)
 class SettingDefinition:
-    """One setting: its storage name, what it means, its value type, its system default, and whether a
-    repository switched off for AI forces it to False."""
+    """One setting: its storage name, what it means, its type, its system default, and whether a
+    repository switched off for AI forces it off (what AI does there: scanning, fixing)."""
 
     name: str
     description: str
-    value_type: type[bool] | type[StoppingPoint]
+    type: SettingType
     default: SettingValue
     gated_by_repository: bool
+
+    def __post_init__(self) -> None:
+        # A mistaken entry fails when the registry loads, not on the first request it meets.
+        if self.gated_by_repository and self.type.off_value is None:
+            raise ValueError(f"{self.name}: a {self.type.noun} cannot be switched off by a repository")
 
     @cached_property
     def field_name(self) -> str:
@@ -61,52 +76,76 @@ class SettingDefinition:
         """The `SettingName` enum value (`scan_enabled` -> `SCAN_ENABLED`)."""
         return self.name.upper()
 
+    @property
+    def value_type(self) -> ValueType:
+        """The Python type of its values, and their GraphQL type."""
+        return self.type.python_type
+
     def parse(self, raw: object) -> SettingValue:
         """A stored or imported raw value as this setting's type; ValueError when it is not one."""
-        if self.value_type is bool:
-            if isinstance(raw, bool):
-                return raw
-            raise ValueError(f"{self.field_name} must be true or false")
-        if isinstance(raw, StoppingPoint):
-            return raw
         try:
-            return StoppingPoint(raw)
-        except ValueError:
-            allowed = ", ".join(point.value for point in StoppingPoint)
-            raise ValueError(f"{self.field_name} must be one of {allowed}") from None
+            return self.type.parse(raw)
+        except ValueError as error:
+            raise ValueError(f"{self.field_name} {error}") from None
 
-    def serialize(self, value: SettingValue | None) -> bool | str | None:
+    def serialize(self, value: SettingValue | None) -> JsonValue | None:
         """The JSON form of a value (audit changes, exports)."""
-        return value.value if isinstance(value, StoppingPoint) else value
+        return None if value is None else self.type.serialize(value)
 
 
-SETTINGS: tuple[SettingDefinition, ...] = (
-    SettingDefinition(
-        "scan_enabled",
-        "Whether the AI assistant scans issues to find the ones it could fix.",
-        bool,
-        default=True,
-        gated_by_repository=True,
-    ),
-    SettingDefinition(
-        "fix_enabled",
-        "Whether the AI assistant may work on fixes for issues.",
-        bool,
-        default=False,
-        gated_by_repository=True,
-    ),
-    SettingDefinition(
-        "stopping_point",
-        "How far an AI fix goes before a human takes over: a suggestion, a pull request, or a merge.",
-        StoppingPoint,
-        default=StoppingPoint.PULL_REQUEST,
-        gated_by_repository=False,
-    ),
+@dataclass(frozen=True)
+class SettingsRegistry:
+    """The settings, in the order the API lists them, and looked up by their names."""
+
+    settings: tuple[SettingDefinition, ...]
+
+    def __iter__(self) -> Iterator[SettingDefinition]:
+        return iter(self.settings)
+
+    @cached_property
+    def by_name(self) -> Mapping[str, SettingDefinition]:
+        return {setting.name: setting for setting in self.settings}
+
+    @cached_property
+    def by_field_name(self) -> Mapping[str, SettingDefinition]:
+        return {setting.field_name: setting for setting in self.settings}
+
+    @cached_property
+    def repository_gate(self) -> Mapping[str, SettingValue]:
+        """The settings a repository switched off for AI forces off (what AI does there), each with the
+        value it forces."""
+        return {
+            setting.name: setting.type.off_value
+            for setting in self.settings
+            if setting.gated_by_repository and setting.type.off_value is not None
+        }
+
+
+SETTINGS = SettingsRegistry(
+    (
+        SettingDefinition(
+            "scan_enabled",
+            "Whether the AI assistant scans issues to find the ones it could fix.",
+            BOOLEAN,
+            default=True,
+            gated_by_repository=True,
+        ),
+        SettingDefinition(
+            "fix_enabled",
+            "Whether the AI assistant may work on fixes for issues.",
+            BOOLEAN,
+            default=False,
+            gated_by_repository=True,
+        ),
+        SettingDefinition(
+            "stopping_point",
+            "How far an AI fix goes before a human takes over: a suggestion, a pull request, or a merge.",
+            STOPPING_POINT,
+            default=StoppingPoint.PULL_REQUEST,
+            gated_by_repository=False,
+        ),
+    )
 )
-SETTINGS_BY_NAME: Mapping[str, SettingDefinition] = {setting.name: setting for setting in SETTINGS}
-SETTINGS_BY_FIELD_NAME: Mapping[str, SettingDefinition] = {
-    setting.field_name: setting for setting in SETTINGS
-}
 
 # Raw values of one level, by setting name; None (or a missing key) means "no value at this level".
 RawSettings: TypeAlias = Mapping[str, SettingValue | None]
@@ -184,14 +223,15 @@ def resolve_project_settings(
 
 def resolve_repository_settings(project: EffectiveSettings, ai_enabled: bool) -> dict[str, EffectiveValue]:
     """The settings a repository runs with: its project's, except that a repository switched off for AI
-    scans and fixes nothing. The repository holds no overrides of its own, so nothing is ignored here."""
+    forces off the settings its gate covers (it scans and fixes nothing). The repository holds no
+    overrides of its own, so nothing is ignored here."""
     effective = {}
     for setting in SETTINGS:
         inherited = project[setting.name]
-        gated = setting.gated_by_repository and not ai_enabled
+        off = None if ai_enabled else SETTINGS.repository_gate.get(setting.name)
         effective[setting.name] = EffectiveValue(
-            value=False if gated else inherited.value,
-            source=SettingSource.REPOSITORY if gated else inherited.source,
+            value=inherited.value if off is None else off,
+            source=inherited.source if off is None else SettingSource.REPOSITORY,
             inherited_value=inherited.value,
             inherited_from=inherited.source,
             locked=inherited.locked,

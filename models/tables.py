@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -25,7 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from .settings import SETTINGS, SettingDefinition, StoppingPoint
+from .setting_types import text_enum
+from .settings import SETTINGS, SettingDefinition
 
 metadata = MetaData(
     naming_convention={
@@ -75,24 +74,6 @@ class Role(enum.Enum):
     OWNER = "owner"
 
 
-def _text_enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    # Stored as its value in a VARCHAR (no native enum type), so adding a value needs no ALTER TYPE.
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=False,
-        length=16,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
-def _setting_type(setting: SettingDefinition) -> TypeEngine[Any]:
-    if setting.value_type is bool:
-        return Boolean()
-    return _text_enum(StoppingPoint, setting.name)
-
-
 def _code_point_string() -> TypeEngine[str]:
     # Slugs and names sort by code point on both databases: SQLite's default collation already does;
     # PostgreSQL needs the "C" collation (its default follows the locale).
@@ -116,7 +97,7 @@ organization_settings = Table(
     Column(
         "organization_id", ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True, nullable=False
     ),
-    *(Column(setting.name, _setting_type(setting), nullable=True) for setting in SETTINGS),
+    *(Column(setting.name, setting.type.column_type(setting.name), nullable=True) for setting in SETTINGS),
     Column("locked_settings", JSON, nullable=False, default=list),
     Column("version", Integer, nullable=False, default=1),
     Column("updated_at", UTCDateTime, nullable=True),
@@ -135,7 +116,10 @@ project = Table(
     Column("organization_id", ForeignKey("organization.id", ondelete="CASCADE"), nullable=False),
     Column("slug", _code_point_string(), nullable=False),
     Column("name", _code_point_string(), nullable=False),
-    *(Column(override_column(setting), _setting_type(setting), nullable=True) for setting in SETTINGS),
+    *(
+        Column(override_column(setting), setting.type.column_type(setting.name), nullable=True)
+        for setting in SETTINGS
+    ),
     Column("version", Integer, nullable=False, default=1),
     Column("updated_at", UTCDateTime, nullable=False, default=utc_now),
     # One index per order of Organization.projects, each ending in the id that breaks ties.
@@ -169,7 +153,7 @@ member = Table(
     metadata,
     Column("organization_id", ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True),
-    Column("role", _text_enum(Role, "role"), nullable=False),
+    Column("role", text_enum(Role, "role"), nullable=False),
 )
 
 # A token of one user in one organization. Only the SHA-256 hash of its secret is stored.

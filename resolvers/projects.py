@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aisettings.models.settings import SETTINGS, SETTINGS_BY_NAME
+from aisettings.models.settings import SETTINGS
 from aisettings.models.tables import override_column, project
 
 from .errors import BadUserInput, LimitExceeded
@@ -56,7 +56,7 @@ def filter_conditions(organization_id: int, spec: ProjectFilter) -> list[ColumnE
     if spec.has_overrides is not None:
         conditions.append(any_override if spec.has_overrides else ~any_override)
     if spec.overrides is not None:
-        columns = [project.c[override_column(SETTINGS_BY_NAME[name])] for name in spec.overrides]
+        columns = [project.c[override_column(SETTINGS.by_name[name])] for name in spec.overrides]
         conditions.append(or_(*(column.is_not(None) for column in columns)) if columns else false())
     if spec.search:
         conditions.append(

@@ -11,7 +11,6 @@ from sqlalchemy import Row
 
 from aisettings.models.settings import (
     SETTINGS,
-    SETTINGS_BY_NAME,
     EffectiveValue,
     OrganizationSettingsValues,
     SettingValue,
@@ -86,7 +85,7 @@ def organization_settings_values(row: Row[Any]) -> OrganizationSettingsValues:
     locked = row.locked_settings or []
     return OrganizationSettingsValues(
         values={setting.name: getattr(row, setting.name) for setting in SETTINGS},
-        locked=frozenset(name for name in locked if name in SETTINGS_BY_NAME),
+        locked=frozenset(name for name in locked if name in SETTINGS.by_name),
     )
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aisettings.models.settings import SETTINGS, StoppingPoint, resolve_project_settings
+from aisettings.models.settings import SETTINGS, SettingValue, resolve_project_settings
 from aisettings.models.tables import override_column, project
 
 from .records import OrganizationRecord
@@ -18,9 +19,9 @@ from .records import OrganizationRecord
 class SettingsSummary:
     project_count: int
     projects_with_overrides: int
-    scan_enabled_count: int
-    fix_enabled_count: int
-    stopping_point_counts: dict[StoppingPoint, int]
+    # Setting name -> value in force -> how many projects run with it (what the API shows of it is up to
+    # the setting's type: schema/summary.py).
+    value_counts: Mapping[str, Counter[SettingValue]]
 
 
 async def summarize_settings(
@@ -35,22 +36,13 @@ async def summarize_settings(
         .group_by(*override_columns)
     )
     groups = (await connection.execute(statement)).all()
-    counts: Counter[str] = Counter()
-    stopping_points: Counter[StoppingPoint] = Counter()
+    project_count = projects_with_overrides = 0
+    value_counts: dict[str, Counter[SettingValue]] = {setting.name: Counter() for setting in SETTINGS}
     for group in groups:
         overrides = {setting.name: group[index] for index, setting in enumerate(SETTINGS)}
-        effective = resolve_project_settings(organization.settings, overrides)
-        counts["projects"] += group.projects
-        counts["with_overrides"] += group.projects if any(v is not None for v in overrides.values()) else 0
-        counts["scan_enabled"] += group.projects if effective["scan_enabled"].value else 0
-        counts["fix_enabled"] += group.projects if effective["fix_enabled"].value else 0
-        stopping_point = effective["stopping_point"].value
-        assert isinstance(stopping_point, StoppingPoint)
-        stopping_points[stopping_point] += group.projects
-    return SettingsSummary(
-        project_count=counts["projects"],
-        projects_with_overrides=counts["with_overrides"],
-        scan_enabled_count=counts["scan_enabled"],
-        fix_enabled_count=counts["fix_enabled"],
-        stopping_point_counts={point: stopping_points[point] for point in StoppingPoint},
-    )
+        project_count += group.projects
+        if any(value is not None for value in overrides.values()):
+            projects_with_overrides += group.projects
+        for name, effective in resolve_project_settings(organization.settings, overrides).items():
+            value_counts[name][effective.value] += group.projects
+    return SettingsSummary(project_count, projects_with_overrides, value_counts)

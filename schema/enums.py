@@ -11,7 +11,8 @@ from strawberry.types.enum import has_enum_definition
 
 from aisettings.models.audit import AuditAction
 from aisettings.models.repositories import RepositoryProvider, RepositoryStatus
-from aisettings.models.settings import SETTINGS, SettingSource, StoppingPoint
+from aisettings.models.setting_types import EnumType
+from aisettings.models.settings import SETTINGS, SettingSource
 from aisettings.resolvers.projects import ProjectOrderField
 
 __all__ = [
@@ -22,7 +23,6 @@ __all__ = [
     "RepositoryStatus",
     "SettingName",
     "SettingSource",
-    "StoppingPoint",
     "register_enum",
 ]
 
@@ -52,15 +52,15 @@ SettingName = register_enum(
     {setting.enum_name: setting.description for setting in SETTINGS},
 )
 
-register_enum(
-    StoppingPoint,
-    "How far an AI fix goes before a human takes over.",
-    {
-        "SUGGESTION": "The AI suggests a change; a human makes it.",
-        "PULL_REQUEST": "The AI opens a pull request; a human reviews and merges it.",
-        "MERGE": "The AI merges its own fix once the checks pass.",
-    },
-)
+
+def _register_setting_enums() -> None:
+    """The enums that settings take their values from (StoppingPoint, ...), documented by their types."""
+    for setting_type in dict.fromkeys(setting.type for setting in SETTINGS):
+        if isinstance(setting_type, EnumType):
+            register_enum(setting_type.enum_class, setting_type.description, setting_type.value_descriptions)
+
+
+_register_setting_enums()
 register_enum(
     SettingSource,
     "The level a value in force comes from.",

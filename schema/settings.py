@@ -4,18 +4,19 @@ registry, so that a new setting appears in the API without touching this file.""
 from __future__ import annotations
 
 import datetime as dt
+import types
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from aisettings.models.setting_types import SettingType
 from aisettings.models.settings import (
     SETTINGS,
     EffectiveValue,
     SettingDefinition,
     SettingSource,
     SettingValue,
-    StoppingPoint,
     settings_from_level,
 )
 
@@ -40,20 +41,31 @@ class EffectiveValueFields(Generic[T]):
     )
 
 
-@strawberry.type(description="A boolean setting in force, and why.")
-class EffectiveBoolean(EffectiveValueFields[bool]):
-    pass
+def _effective_type(setting_type: SettingType) -> type[EffectiveValueFields[Any]]:
+    """The GraphQL type of a value in force of this kind: EffectiveBoolean, EffectiveStoppingPoint, ..."""
+    # types.new_class, unlike type(), resolves the generic base, which Strawberry specializes.
+    base = EffectiveValueFields[setting_type.python_type]  # type: ignore[name-defined]
+    effective_type = types.new_class(f"Effective{setting_type.graphql_name}", (base,))
+    return strawberry.type(effective_type, description=f"A {setting_type.noun} in force, and why.")
 
 
-@strawberry.type(description="A stopping point in force, and why.")
-class EffectiveStoppingPoint(EffectiveValueFields[StoppingPoint]):
-    pass
-
-
-_EFFECTIVE_TYPES: dict[type, type[EffectiveValueFields[Any]]] = {
-    bool: EffectiveBoolean,
-    StoppingPoint: EffectiveStoppingPoint,
+_EFFECTIVE_TYPES = {
+    setting_type: _effective_type(setting_type)
+    for setting_type in dict.fromkeys(setting.type for setting in SETTINGS)
 }
+
+
+def generated_type(
+    name: str, description: str, fields: Mapping[str, tuple[object, object]], *, is_input: bool = False
+) -> type:
+    """A Strawberry type with `fields` (name -> (annotation, strawberry.field(...))), in their order."""
+    annotations: dict[str, object] = {}
+    namespace: dict[str, object] = {"__annotations__": annotations}
+    for field_name, (annotation, field) in fields.items():
+        annotations[field_name] = annotation
+        namespace[field_name] = field
+    decorate = strawberry.input if is_input else strawberry.type
+    return decorate(type(name, (), namespace), description=description)
 
 
 def registry_type(
@@ -67,23 +79,17 @@ def registry_type(
 ) -> type:
     """A Strawberry type with one field per registered setting, between `leading_fields` and
     `extra_fields` (name -> (annotation, strawberry.field(...)))."""
-    annotations: dict[str, object] = {}
-    namespace: dict[str, object] = {"__annotations__": annotations}
     fields = {
         setting.name: (field_type(setting), strawberry.field(description=setting.description))
         for setting in SETTINGS
     }
-    for field_name, (annotation, field) in {**leading_fields, **fields, **extra_fields}.items():
-        annotations[field_name] = annotation
-        namespace[field_name] = field
-    decorate = strawberry.input if is_input else strawberry.type
-    return decorate(type(name, (), namespace), description=description)
+    return generated_type(name, description, {**leading_fields, **fields, **extra_fields}, is_input=is_input)
 
 
 EffectiveSettings = registry_type(
     "EffectiveSettings",
     "The settings in force at one level (a project or a repository), each with where it comes from.",
-    lambda setting: _EFFECTIVE_TYPES[setting.value_type],
+    lambda setting: _EFFECTIVE_TYPES[setting.type],
     extra_fields={
         "overridden_settings": (
             list[SettingName],  # type: ignore[valid-type]
@@ -102,7 +108,7 @@ SettingsOverrides = registry_type(
 def effective_settings(effective: Mapping[str, EffectiveValue], level: SettingSource) -> Any:
     """The GraphQL EffectiveSettings of resolved settings at `level` (PROJECT or REPOSITORY)."""
     values = {
-        name: _EFFECTIVE_TYPES[type(value.value)](
+        name: _EFFECTIVE_TYPES[SETTINGS.by_name[name].type](
             value=value.value,
             source=value.source,
             inherited_value=value.inherited_value,

@@ -17,15 +17,9 @@ from aisettings.models.repositories import (
     repository_status,
     repository_url,
 )
-from aisettings.models.settings import (
-    SETTINGS,
-    SettingSource,
-    StoppingPoint,
-    resolve_repository_settings,
-)
+from aisettings.models.settings import SETTINGS, SettingSource, resolve_repository_settings
 from aisettings.models.text_limits import MAX_BATCH_ID_LENGTH, MAX_SEARCH_LENGTH, MAX_SLUG_LENGTH
 from aisettings.resolvers import audit_log, projects
-from aisettings.resolvers import summary as settings_summary
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.errors import ClientError, Forbidden
 from aisettings.resolvers.global_ids import decode_global_id, encode_global_id
@@ -47,6 +41,7 @@ from .settings import (
     effective_settings,
     settings_overrides,
 )
+from .summary import SettingsSummary, settings_summary
 
 Info = strawberry.Info[Context, None]
 
@@ -124,36 +119,6 @@ class AuditLogFilter:
         )
 
 
-@strawberry.type(description="How many of an organization's projects run with one stopping point.")
-class StoppingPointCount:
-    stopping_point: StoppingPoint = strawberry.field(description="The stopping point in force.")
-    count: int = strawberry.field(description="How many projects run with it.")
-
-
-@strawberry.type(description="How an organization's projects run, counted over all of them.")
-class SettingsSummary:
-    project_count: int = strawberry.field(description="How many projects the organization has.")
-    projects_with_overrides: int = strawberry.field(description="How many override at least one setting.")
-    scan_enabled_count: int = strawberry.field(description="How many run with scanEnabled true.")
-    fix_enabled_count: int = strawberry.field(description="How many run with fixEnabled true.")
-    stopping_point_counts: list[StoppingPointCount] = strawberry.field(
-        description="How many run with each stopping point (every stopping point, zero counts included)."
-    )
-
-    @classmethod
-    def of(cls, summary: settings_summary.SettingsSummary) -> SettingsSummary:
-        return cls(
-            project_count=summary.project_count,
-            projects_with_overrides=summary.projects_with_overrides,
-            scan_enabled_count=summary.scan_enabled_count,
-            fix_enabled_count=summary.fix_enabled_count,
-            stopping_point_counts=[
-                StoppingPointCount(stopping_point=point, count=count)
-                for point, count in summary.stopping_point_counts.items()
-            ],
-        )
-
-
 @strawberry.type(description="An organization: its settings, which its projects inherit, and its projects.")
 class Organization(Node):
     slug: str = strawberry.field(description="The organization's unique short name.")
@@ -204,9 +169,9 @@ class Organization(Node):
         return shown
 
     @strawberry.field(description="How the organization's projects run, counted over all of them.")
-    async def settings_summary(self, info: Info) -> SettingsSummary:
+    async def settings_summary(self, info: Info) -> SettingsSummary:  # type: ignore[valid-type]
         _require(info, Scope.PROJECT_READ, self.record.id)
-        return await info.context.reads.read(summarize_settings, self.record, shown_as=SettingsSummary.of)
+        return await info.context.reads.read(summarize_settings, self.record, shown_as=settings_summary)
 
     @strawberry.field(
         description="Every change to the organization's settings, newest first (at most 500 per page)."

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.tokens import create_token
-from aisettings.models.settings import SETTINGS_BY_NAME, SettingValue
+from aisettings.models.settings import SETTINGS, SettingValue
 from aisettings.models.tables import (
     Role,
     member,
@@ -66,7 +66,7 @@ async def make_project(
     updated_at: dt.datetime | None = None,
 ) -> int:
     values: dict[str, Any] = {
-        override_column(SETTINGS_BY_NAME[setting]): value for setting, value in (overrides or {}).items()
+        override_column(SETTINGS.by_name[setting]): value for setting, value in (overrides or {}).items()
     }
     async with engine.begin() as connection:
         return int(

@@ -38,14 +38,15 @@ async def server_process(
     workers: int = 1,
     environment: Mapping[str, str] | None = None,
     arguments: Sequence[str] = (),
+    cli: Sequence[str] = CLI,
 ) -> AsyncIterator[ServerProcess]:
     """`aisettings serve` on `database_url` and a free port with `workers`, the `environment` variables
     and the further `arguments` given, ready (its /readyz answers 200); its output goes to `log`. Killed
-    at the end if it still runs."""
+    at the end if it still runs. `cli` runs the command line (tests/extra_settings.py has another)."""
     port = _free_port()
     with log.open("ab") as output:
         process = await asyncio.create_subprocess_exec(
-            *CLI,
+            *cli,
             "serve",
             "--port",
             str(port),

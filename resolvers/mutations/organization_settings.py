@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from aisettings.models.access import Scope
 from aisettings.models.audit import AuditAction
-from aisettings.models.settings import SETTINGS_BY_NAME, SettingValue, StoppingPoint
+from aisettings.models.settings import SETTINGS, SettingValue, StoppingPoint
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.records import AuditEntryRecord, OrganizationRecord, ProjectRecord
 
@@ -31,9 +31,9 @@ def _explicit_values(
     """The values and locks given; an organization's values are always explicit: null is INVALID_VALUE."""
     errors = [
         UserError(
-            [INPUT, SETTINGS_BY_NAME[name].field_name],
+            [INPUT, SETTINGS.by_name[name].field_name],
             UserErrorCode.INVALID_VALUE,
-            f"{SETTINGS_BY_NAME[name].field_name} cannot be null: an organization always has a value.",
+            f"{SETTINGS.by_name[name].field_name} cannot be null: an organization always has a value.",
         )
         for name, given in values.items()
         if given is not None and given.value is None

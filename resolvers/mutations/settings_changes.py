@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from aisettings.models.audit import AuditAction, AuditTarget, field_changes
 from aisettings.models.settings import (
     SETTINGS,
-    SETTINGS_BY_NAME,
     OrganizationSettingsValues,
     SettingValue,
 )
@@ -49,9 +48,9 @@ def locked_errors(
     null, stays allowed: it only drops an override that is not in force)."""
     return [
         UserError(
-            [*path, SETTINGS_BY_NAME[name].field_name],
+            [*path, SETTINGS.by_name[name].field_name],
             UserErrorCode.LOCKED,
-            f"The organization locks {SETTINGS_BY_NAME[name].field_name}: projects cannot override it.",
+            f"The organization locks {SETTINGS.by_name[name].field_name}: projects cannot override it.",
         )
         for name, value in changes.items()
         if value is not None and name in organization.locked
@@ -91,7 +90,7 @@ async def apply_project_overrides(
             )
         diffs.append(ProjectDiff(before=record, after=after))
     if changed_ids:
-        values = {override_column(SETTINGS_BY_NAME[name]): value for name, value in changes.items()}
+        values = {override_column(SETTINGS.by_name[name]): value for name, value in changes.items()}
         await connection.execute(
             update(project)
             .where(project.c.id.in_(changed_ids))

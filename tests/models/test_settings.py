@@ -11,8 +11,6 @@ from hypothesis import strategies as st
 
 from aisettings.models.settings import (
     SETTINGS,
-    SETTINGS_BY_FIELD_NAME,
-    SETTINGS_BY_NAME,
     EffectiveValue,
     OrganizationSettingsValues,
     SettingSource,
@@ -83,11 +81,11 @@ def test_registry_declares_the_designed_settings_and_defaults() -> None:
     ids=["scan_enabled", "fix_enabled", "stopping_point"],
 )
 def test_setting_names_in_graphql_and_enum_form(name: str, field_name: str, enum_name: str) -> None:
-    setting = SETTINGS_BY_NAME[name]
+    setting = SETTINGS.by_name[name]
 
     assert setting.field_name == field_name
     assert setting.enum_name == enum_name
-    assert SETTINGS_BY_FIELD_NAME[field_name] is setting
+    assert SETTINGS.by_field_name[field_name] is setting
 
 
 @pytest.mark.parametrize(
@@ -101,7 +99,7 @@ def test_setting_names_in_graphql_and_enum_form(name: str, field_name: str, enum
     ids=["bool-true", "bool-false", "enum-from-string", "enum-from-member"],
 )
 def test_parse_accepts_values_of_the_setting_type(name: str, raw: object, parsed: SettingValue) -> None:
-    assert SETTINGS_BY_NAME[name].parse(raw) == parsed
+    assert SETTINGS.by_name[name].parse(raw) == parsed
 
 
 @pytest.mark.parametrize(
@@ -129,7 +127,7 @@ def test_parse_rejects_values_of_another_type_with_a_readable_message(
     name: str, raw: object, message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
-        SETTINGS_BY_NAME[name].parse(raw)
+        SETTINGS.by_name[name].parse(raw)
 
 
 @pytest.mark.parametrize(
@@ -145,7 +143,7 @@ def test_parse_rejects_values_of_another_type_with_a_readable_message(
 def test_serialize_gives_the_json_form(
     name: str, value: SettingValue | None, serialized: bool | str | None
 ) -> None:
-    assert SETTINGS_BY_NAME[name].serialize(value) == serialized
+    assert SETTINGS.by_name[name].serialize(value) == serialized
 
 
 # --- Project resolution -----------------------------------------------------------------------------------
