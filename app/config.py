@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aisettings.models.limits import MAX_BODY_BYTES
 from aisettings.schema.limits import RequestLimits
 
 from .trusted_documents import DEFAULT_DIRECTORY
@@ -54,7 +55,7 @@ class Config:
     # The documents clients may send by id (app/trusted_documents.py), and whether only those may run.
     trusted_documents: Path = DEFAULT_DIRECTORY
     trusted_documents_only: bool = False
-    max_body_bytes: int = 1_048_576
+    max_body_bytes: int = MAX_BODY_BYTES
     request_timeout_seconds: int = 30
 
     @classmethod

@@ -9,10 +9,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model, field_validator
 from pydantic import Strict as StrictMode
 
+from aisettings.models.limits import MAX_LOGIN_LENGTH, MAX_NAME_LENGTH, MAX_SLUG_LENGTH
 from aisettings.models.repositories import RepositoryProvider
 from aisettings.models.settings import SETTINGS
 from aisettings.models.text import is_storable
-from aisettings.models.text_limits import MAX_LOGIN_LENGTH, MAX_NAME_LENGTH, MAX_SLUG_LENGTH
 
 SLUG = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_SLUG_LENGTH - 1}}}")
 # A display name; none given: the slug.

@@ -21,6 +21,8 @@ from graphql import GraphQLError
 from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
+from aisettings.models.limits import MAX_PARAMETER_DEPTH
+
 
 class MediaType(StrEnum):
     GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -28,11 +30,6 @@ class MediaType(StrEnum):
 
 
 ACCEPTED = f"{MediaType.GRAPHQL_RESPONSE}; charset=utf-8, {MediaType.JSON}; charset=utf-8"
-# How many levels of objects and lists `variables` and `extensions` may hold, their own included. The
-# deepest input of the schema is 4 (variables, input, filter, slugs); JSON itself may nest 1024 levels
-# (orjson's reader), but what walks the values afterwards may not: the response cache's key is written by
-# orjson (at most 255 levels), and graphql-core's coercion and our text check recurse in Python.
-MAX_PARAMETER_DEPTH = 32
 
 
 class ProtocolError(Exception):

@@ -6,11 +6,8 @@ from __future__ import annotations
 import enum
 import re
 
+from .limits import MAX_BRANCH_PATTERN_LENGTH, MAX_BRANCH_PATTERNS, MAX_REPOSITORY_NAME_LENGTH
 from .settings import SETTINGS, EffectiveSettings
-
-MAX_BRANCH_PATTERNS = 50
-MAX_BRANCH_PATTERN_LENGTH = 255
-MAX_REPOSITORY_NAME_LENGTH = 255
 
 
 class RepositoryProvider(enum.Enum):

@@ -14,7 +14,6 @@ from .errors import BadUserInput
 from .pagination import Page, decode_id_cursor, id_cursor
 from .records import AuditEntryRecord, OrganizationRecord, audit_entry_record
 
-MAX_AUDIT_PAGE = 500
 AUDIT_CURSOR = "audit"
 
 

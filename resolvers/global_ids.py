@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from aisettings.models.limits import MAX_GLOBAL_ID_LENGTH
 from aisettings.models.tables import is_primary_key
 
 from .errors import BadUserInput
@@ -12,7 +13,6 @@ from .errors import BadUserInput
 NODE_TYPES = ("Organization", "Project", "Repository", "AuditEntry")
 # Far above the longest id `encode_global_id` makes (32 characters): a longer one names nothing, and is
 # refused before it is decoded or repeated in a message.
-MAX_GLOBAL_ID_LENGTH = 100
 
 
 def encode_global_id(type_name: str, primary_key: int) -> str:

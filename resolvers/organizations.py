@@ -11,7 +11,6 @@ from .loaders import organizations_with_settings
 from .pagination import Page, decode_cursor, encode_cursor
 from .records import OrganizationRecord, organization_record
 
-MAX_ORGANIZATIONS_PAGE = 100
 ORGANIZATION_CURSOR = "organization"
 
 

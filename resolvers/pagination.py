@@ -10,6 +10,7 @@ from typing import Generic, Protocol, TypeVar
 
 import orjson
 
+from aisettings.models.limits import DEFAULT_PAGE_SIZE, MAX_CURSOR_TEXT
 from aisettings.models.tables import is_primary_key
 from aisettings.models.text import is_storable
 
@@ -17,13 +18,6 @@ from .errors import BadUserInput, LimitExceeded
 
 T = TypeVar("T")
 CursorValue = str | int | None
-
-DEFAULT_PAGE_SIZE = 100
-MAX_CURSOR_TEXT = 1000
-# The longest cursor `encode_cursor` makes: JSON holding at most MAX_CURSOR_TEXT characters of text, each
-# at most 6 bytes once escaped (\u001f), and less than 100 bytes of kind, ids and punctuation, in base64
-# (4 characters for every 3 bytes).
-MAX_CURSOR_LENGTH = (6 * MAX_CURSOR_TEXT + 100 + 2) // 3 * 4
 
 
 def page_size(first: int | None, maximum: int) -> int:

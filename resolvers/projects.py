@@ -11,15 +11,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from aisettings.models.limits import MAX_FILTER_SLUGS
 from aisettings.models.settings import SETTINGS
 from aisettings.models.tables import override_column, project
 
 from .errors import BadUserInput, LimitExceeded
 from .pagination import CursorValue, Page, decode_cursor, encode_cursor
 from .records import OrganizationRecord, ProjectRecord, project_record
-
-MAX_PROJECTS_PAGE = 1000
-MAX_FILTER_SLUGS = 1000
 
 
 class ProjectOrderField(enum.Enum):

@@ -22,14 +22,14 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
-from aisettings.models.text import is_storable
-from aisettings.models.text_limits import (
+from aisettings.models.limits import (
     MAX_BATCH_ID_LENGTH,
     MAX_CLIENT_MUTATION_ID_LENGTH,
+    MAX_CURSOR_LENGTH,
     MAX_SEARCH_LENGTH,
     MAX_SLUG_LENGTH,
 )
-from aisettings.resolvers.pagination import MAX_CURSOR_LENGTH
+from aisettings.models.text import is_storable
 
 from .argument_sites import ArgumentSitesCache
 from .limits import LIMIT_EXCEEDED

@@ -50,18 +50,25 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import ValidationCache
 
-from aisettings.resolvers.pagination import DEFAULT_PAGE_SIZE
+from aisettings.models.limits import (
+    DEFAULT_PAGE_SIZE,
+    MAX_ALIASES,
+    MAX_NODES,
+    MAX_QUERY_DEPTH,
+    MAX_SELECTIONS,
+    MAX_TOKENS,
+)
 
 LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
 
 
 @dataclass(frozen=True)
 class RequestLimits:
-    max_depth: int = 15
-    max_aliases: int = 30
-    max_tokens: int = 10_000
-    max_selections: int = 300
-    max_nodes: int = 250_000
+    max_depth: int = MAX_QUERY_DEPTH
+    max_aliases: int = MAX_ALIASES
+    max_tokens: int = MAX_TOKENS
+    max_selections: int = MAX_SELECTIONS
+    max_nodes: int = MAX_NODES
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,17 +7,15 @@ from typing import Annotated
 
 import strawberry
 
-from aisettings.models.text_limits import MAX_SLUG_LENGTH
+from aisettings.models.limits import MAX_NODE_IDS, MAX_ORGANIZATIONS_PAGE, MAX_SLUG_LENGTH
 from aisettings.resolvers.errors import LimitExceeded
 from aisettings.resolvers.global_ids import decode_global_id
-from aisettings.resolvers.organizations import MAX_ORGANIZATIONS_PAGE, fetch_organization_page
+from aisettings.resolvers.organizations import fetch_organization_page
 from aisettings.resolvers.pagination import Page, page_size
 from aisettings.resolvers.records import OrganizationRecord
 
 from .connections import Connection, connection
 from .types import AFTER, FIRST, AuditEntry, Info, Node, Organization, Project, Repository
-
-MAX_NODES = 1000
 
 
 @strawberry.type(description="Who is asking: the user behind the API token.")
@@ -76,13 +74,13 @@ class Query:
 
     @strawberry.field(
         description=f"The objects with these global ids, in order; null for each the viewer may not see. "
-        f"At most {MAX_NODES} ids."
+        f"At most {MAX_NODE_IDS} ids."
     )
     async def nodes(
         self, info: Info, ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids.")]
     ) -> list[Node | None]:
-        if len(ids) > MAX_NODES:
-            raise LimitExceeded(f"`ids` has {len(ids)} ids, over the maximum of {MAX_NODES}.")
+        if len(ids) > MAX_NODE_IDS:
+            raise LimitExceeded(f"`ids` has {len(ids)} ids, over the maximum of {MAX_NODE_IDS}.")
         # Gathered, so that the loaders batch every id of a type into one statement.
         return list(await asyncio.gather(*(_resolve_node(info, global_id) for global_id in ids)))
 

@@ -11,6 +11,16 @@ import strawberry
 from strawberry.scalars import JSON
 
 from aisettings.models.access import Scope
+from aisettings.models.limits import (
+    DEFAULT_PAGE_SIZE,
+    MAX_AUDIT_PAGE,
+    MAX_BATCH_ID_LENGTH,
+    MAX_FILTER_SLUGS,
+    MAX_PROJECTS_PAGE,
+    MAX_REPOSITORIES_PAGE,
+    MAX_SEARCH_LENGTH,
+    MAX_SLUG_LENGTH,
+)
 from aisettings.models.repositories import (
     RepositoryProvider,
     RepositoryStatus,
@@ -18,7 +28,6 @@ from aisettings.models.repositories import (
     repository_url,
 )
 from aisettings.models.settings import SETTINGS, SettingSource, resolve_repository_settings
-from aisettings.models.text_limits import MAX_BATCH_ID_LENGTH, MAX_SEARCH_LENGTH, MAX_SLUG_LENGTH
 from aisettings.resolvers import audit_log, projects
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.errors import ClientError, Forbidden
@@ -45,9 +54,8 @@ from .summary import SettingsSummary, settings_summary
 
 Info = strawberry.Info[Context, None]
 
-MAX_REPOSITORIES_PAGE = 100
 
-FIRST = strawberry.argument(description="How many items to return (default 100).")
+FIRST = strawberry.argument(description=f"How many items to return (default {DEFAULT_PAGE_SIZE}).")
 AFTER = strawberry.argument(description="Return the items after this cursor (`pageInfo.endCursor`).")
 
 
@@ -71,7 +79,7 @@ class ProjectFilter:
     )
     slugs: list[str] | None = strawberry.field(
         default=None,
-        description=f"Only projects with one of these slugs (at most {projects.MAX_FILTER_SLUGS}, each of at "
+        description=f"Only projects with one of these slugs (at most {MAX_FILTER_SLUGS}, each of at "
         f"most {MAX_SLUG_LENGTH} characters; an empty list matches nothing).",
     )
 
@@ -144,7 +152,9 @@ class Organization(Node):
             projects.fetch_project_by_slug, self.record, slug, shown_as=_project_or_none
         )
 
-    @strawberry.field(description="The organization's projects, a page at a time (at most 1000 per page).")
+    @strawberry.field(
+        description=f"The organization's projects, a page at a time (at most {MAX_PROJECTS_PAGE} per page)."
+    )
     async def projects(
         self,
         info: Info,
@@ -159,7 +169,7 @@ class Organization(Node):
         shown = await info.context.reads.read(
             projects.fetch_project_page,
             self.record,
-            page_size(first, projects.MAX_PROJECTS_PAGE),
+            page_size(first, MAX_PROJECTS_PAGE),
             after,
             filter.to_spec() if filter else projects.ProjectFilter(),
             order_by.to_spec() if order_by else projects.ProjectOrder(),
@@ -174,7 +184,8 @@ class Organization(Node):
         return await info.context.reads.read(summarize_settings, self.record, shown_as=settings_summary)
 
     @strawberry.field(
-        description="Every change to the organization's settings, newest first (at most 500 per page)."
+        description="Every change to the organization's settings, newest first "
+        f"(at most {MAX_AUDIT_PAGE} per page)."
     )
     async def audit_log(
         self,
@@ -187,7 +198,7 @@ class Organization(Node):
         return await info.context.reads.read(
             audit_log.fetch_audit_page,
             self.record,
-            page_size(first, audit_log.MAX_AUDIT_PAGE),
+            page_size(first, MAX_AUDIT_PAGE),
             after,
             filter.to_spec() if filter else audit_log.AuditLogFilter(),
             shown_as=_audit_entry_connection,
@@ -236,7 +247,8 @@ class Project(Node):
         return effective_settings(self.record.effective, SettingSource.PROJECT)
 
     @strawberry.field(
-        description="The project's repositories, a page at a time (at most 100 per page).",
+        description="The project's repositories, a page at a time "
+        f"(at most {MAX_REPOSITORIES_PAGE} per page).",
         graphql_type=Connection[Annotated["Repository", strawberry.lazy("aisettings.schema.types")]],
     )
     def repositories(

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aisettings.models.access import Scope
 from aisettings.models.audit import AuditAction
+from aisettings.models.limits import MAX_BULK_ITEMS
 from aisettings.models.settings import SETTINGS
 from aisettings.models.tables import project
 from aisettings.resolvers.context import Context
@@ -24,7 +25,6 @@ from aisettings.resolvers.records import (
 from .errors import UserErrorCode, fail, raise_if_any
 from .settings_changes import ProjectDiff, SettingsChanges, apply_project_overrides, locked_errors
 from .targets import (
-    MAX_BULK_ITEMS,
     authorize,
     load_projects,
     load_projects_in_order,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aisettings.models.access import Scope
+from aisettings.models.limits import MAX_BULK_ITEMS
 from aisettings.models.tables import organization, project, repository
 from aisettings.resolvers.errors import BadUserInput
 from aisettings.resolvers.global_ids import decode_global_id_of_type, quoted_id
@@ -27,7 +28,6 @@ from aisettings.resolvers.viewer import Viewer
 
 from .errors import MutationFailed, UserError, UserErrorCode, fail
 
-MAX_BULK_ITEMS = 1000
 T = TypeVar("T")
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Protocol
 import strawberry
 from strawberry import Maybe, Some
 
+from aisettings.models.limits import MAX_BULK_ITEMS
 from aisettings.models.settings import SETTINGS, StoppingPoint
 from aisettings.resolvers.mutations import organization_settings
 from aisettings.resolvers.mutations.given import Given
@@ -87,7 +88,7 @@ class SetStoppingPointInput(MutationInput):
         description="The organization's new stopping point; left out: unchanged."
     )
     project_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Projects to set projectStoppingPoint on (at most 1000)."
+        default=None, description=f"Projects to set projectStoppingPoint on (at most {MAX_BULK_ITEMS})."
     )
     project_stopping_point: Maybe[StoppingPoint | None] = strawberry.field(
         description="Required with projectIds; null makes the projects inherit."

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import strawberry
 from strawberry import Some
 
-from aisettings.models.text_limits import MAX_CLIENT_MUTATION_ID_LENGTH
+from aisettings.models.limits import MAX_BULK_ITEMS, MAX_CLIENT_MUTATION_ID_LENGTH
 from aisettings.resolvers.mutations.errors import MutationFailed, UserErrorCode
 from aisettings.resolvers.mutations.given import Given
 
@@ -24,7 +24,7 @@ register_enum(
         "INVALID_BRANCH_PATTERN": "A branch glob that git's ref-name rules refuse, or too many of them.",
         "STALE_VERSION": "expectedVersion is not the current version: someone changed the object since.",
         "LOCKED": "The organization locks this setting: projects cannot override it.",
-        "TOO_MANY_ITEMS": "More than 1000 targets in one call.",
+        "TOO_MANY_ITEMS": f"More than {MAX_BULK_ITEMS} targets in one call.",
         "DUPLICATE": "The project already has this repository.",
         "CONFLICTING_INPUT": "Fields that exclude each other were both given, or neither.",
         "FORBIDDEN": "The token may see the object but lacks the scope to change it.",

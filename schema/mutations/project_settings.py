@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Protocol
 import strawberry
 from strawberry import Maybe
 
+from aisettings.models.limits import MAX_BULK_ITEMS
 from aisettings.models.settings import SETTINGS, SettingSource
 from aisettings.resolvers.mutations import project_settings
 from aisettings.resolvers.mutations.settings_changes import ProjectDiff, SettingsChanges
@@ -60,7 +61,7 @@ class UpdateProjectSettingsPayload(MutationPayload):
 
 @strawberry.input(
     description="The same changes for many projects, chosen by projectIds or by filter (exactly one), "
-    "at most 1000. All or nothing."
+    f"at most {MAX_BULK_ITEMS}. All or nothing."
 )
 class BulkUpdateProjectSettingsInput(MutationInput):
     organization_id: strawberry.ID = strawberry.field(description="The organization of the projects.")
@@ -109,7 +110,9 @@ class BulkUpdateProjectSettingsPayload(MutationPayload):
 
 @strawberry.input(description="Remove projects' overrides, so that they inherit again.")
 class ResetProjectSettingsInput(MutationInput):
-    project_ids: list[strawberry.ID] = strawberry.field(description="The projects (at most 1000).")
+    project_ids: list[strawberry.ID] = strawberry.field(
+        description=f"The projects (at most {MAX_BULK_ITEMS})."
+    )
     settings: list[SettingName] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="The settings to reset; default: all."
     )

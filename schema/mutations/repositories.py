@@ -7,12 +7,13 @@ from typing import Annotated
 import strawberry
 from strawberry import Maybe
 
-from aisettings.models.repositories import (
+from aisettings.models.limits import (
     MAX_BRANCH_PATTERN_LENGTH,
     MAX_BRANCH_PATTERNS,
+    MAX_BULK_ITEMS,
     MAX_REPOSITORY_NAME_LENGTH,
-    RepositoryProvider,
 )
+from aisettings.models.repositories import RepositoryProvider
 from aisettings.resolvers.global_ids import encode_global_id
 from aisettings.resolvers.mutations import repositories
 from aisettings.resolvers.mutations.repositories import RepositoryInProject
@@ -78,7 +79,9 @@ class RemoveRepositoryPayload(MutationPayload):
     )
 
 
-@strawberry.input(description="The same changes for many repositories (at most 1000). All or nothing.")
+@strawberry.input(
+    description=f"The same changes for many repositories (at most {MAX_BULK_ITEMS}). All or nothing."
+)
 class BulkUpdateRepositoriesInput(MutationInput):
     repository_ids: list[strawberry.ID] = strawberry.field(description="The repositories.")
     ai_enabled: Maybe[bool | None] = strawberry.field(description="Whether AI may work there.")

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.tokens import create_token
 from aisettings.models.database import write_transaction
+from aisettings.models.limits import MAX_LOGIN_LENGTH, MAX_NAME_LENGTH, MAX_SLUG_LENGTH
 from aisettings.models.tables import Role, metadata, organization
-from aisettings.models.text_limits import MAX_LOGIN_LENGTH, MAX_NAME_LENGTH, MAX_SLUG_LENGTH
 from tests.cli import run_cli
 from tests.factories import make_member, make_organization, make_project, make_repository, make_token
 from tests.graphql import document, execute, mutation, organization_id

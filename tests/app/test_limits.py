@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.app.graphql_over_http import MAX_PARAMETER_DEPTH
 from aisettings.models.database import write_transaction
+from aisettings.models.limits import MAX_PARAMETER_DEPTH
 from aisettings.models.tables import organization
 from aisettings.resolvers.global_ids import encode_global_id
 from aisettings.schema.limits import RequestLimits

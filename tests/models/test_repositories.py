@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from aisettings.models.limits import MAX_BRANCH_PATTERNS, MAX_REPOSITORY_NAME_LENGTH
 from aisettings.models.repositories import (
-    MAX_BRANCH_PATTERNS,
-    MAX_REPOSITORY_NAME_LENGTH,
     RepositoryProvider,
     RepositoryStatus,
     branch_pattern_error,

@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.asgi import create_app
 from aisettings.app.config import Config
-from aisettings.models.text_limits import (
+from aisettings.models.limits import (
     MAX_BATCH_ID_LENGTH,
     MAX_CLIENT_MUTATION_ID_LENGTH,
+    MAX_CURSOR_LENGTH,
     MAX_SEARCH_LENGTH,
     MAX_SLUG_LENGTH,
 )
-from aisettings.resolvers.pagination import MAX_CURSOR_LENGTH
 from aisettings.schema.input_text import text_limit
 from tests.factories import make_organization, make_projects, make_token
 from tests.graphql import document, error_codes, errors, execute, organization_id, post
