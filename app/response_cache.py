@@ -1,7 +1,7 @@
 """Answers to queries kept per worker, exact across workers and writes.
 
 An answer is served again only to a request with the same document, operation and variables, from the
-same token with the same scopes, while its organization's `settings_version` is what it was. Every write
+same token with the same scopes, while its organization's `data_version` is what it was. Every write
 bumps that version in its own transaction, and authentication reads it in the statement it runs anyway
 (resolvers/viewer.py), before the operation reads anything: an answer is stored under a version at most
 as new as its data, so after a write commits no request anywhere can match an older answer. Only

@@ -87,7 +87,7 @@ organization = Table(
     Column("slug", _code_point_string(), nullable=False, unique=True),
     Column("name", String, nullable=False),
     # Bumped by every write to anything of the organization: keys caches that must never serve stale data.
-    Column("settings_version", Integer, nullable=False, default=1),
+    Column("data_version", Integer, nullable=False, default=1),
 )
 
 # The organization's own values (NULL = the system default) and its locks; no row = system defaults.

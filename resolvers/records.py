@@ -25,14 +25,17 @@ class OrganizationRecord:
     slug: str
     name: str
     settings: OrganizationSettingsValues
-    # Of the settings row: +1 per write that changes it; 0 while the organization has never set anything.
-    settings_revision: int
+    # The version of the organization's settings row (GraphQL's OrganizationSettings.version): +1 per write
+    # that changes it; 0 while the organization has never set anything. Not the organization's
+    # data_version, which every write of anything it holds moves (the key of cached answers).
+    settings_version: int
     settings_updated_at: dt.datetime | None
 
     def __hash__(self) -> int:
-        # Records are compared whole; the settings values (a dict) are not hashable, and the revision
-        # changes with them. Hashable, a record can key the reads of a request (resolvers/shared_reads.py).
-        return hash((self.id, self.settings_revision))
+        # Records are compared whole; the settings values (a dict) are not hashable, and the settings'
+        # version changes with them. Hashable, a record can key the reads of a request
+        # (resolvers/shared_reads.py).
+        return hash((self.id, self.settings_version))
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def organization_record(row: Row[Any]) -> OrganizationRecord:
         slug=row.slug,
         name=row.name,
         settings=organization_settings_values(row),
-        settings_revision=row.version or 0,
+        settings_version=row.version or 0,
         settings_updated_at=row.updated_at,
     )
 

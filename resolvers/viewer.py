@@ -25,7 +25,7 @@ class Viewer:
     login: str
     organization_id: int
     scopes: frozenset[Scope]
-    # The token's hash (never reused, unlike ids) and the organization's settings_version as they were
+    # The token's hash (never reused, unlike ids) and the organization's data_version as they were
     # when the request began: together with the scopes, what a cached answer must match to be served.
     token_hash: str
     data_version: int
@@ -41,7 +41,7 @@ class Viewer:
         return frozenset({self.organization_id}) if readable & self.scopes else frozenset()
 
 
-# Built once: it runs on every request. It reads the organization's settings_version too, before the
+# Built once: it runs on every request. It reads the organization's data_version too, before the
 # operation reads anything (app/response_cache.py relies on that order).
 VIEWER_OF_TOKEN = FrequentRead(
     select(
@@ -51,7 +51,7 @@ VIEWER_OF_TOKEN = FrequentRead(
         api_token.c.last_used_at,
         user_account.c.login,
         member.c.role,
-        organization.c.settings_version,
+        organization.c.data_version,
     )
     .join(user_account, user_account.c.id == api_token.c.user_id)
     .join(organization, organization.c.id == api_token.c.organization_id)
@@ -79,5 +79,5 @@ async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
         organization_id=row["organization_id"],
         scopes=granted_scopes(row["role"], row["scopes"]),
         token_hash=token_hash,
-        data_version=row["settings_version"],
+        data_version=row["data_version"],
     )

@@ -139,7 +139,7 @@ class Organization(Node):
         return OrganizationSettings(
             **{name: effective.value for name, effective in settings.effective.items()},
             locked_settings=[SettingName(s.name) for s in SETTINGS if s.name in settings.locked],
-            version=self.record.settings_revision,
+            version=self.record.settings_version,
             updated_at=self.record.settings_updated_at,
         )
 

@@ -70,11 +70,11 @@ async def update_organization_settings(
             unit.connection, context.viewer, organization_id, [INPUT, "organizationId"], Scope.ORG_ADMIN
         )
         explicit, locks = _explicit_values(values, locked_settings)
-        if expected_version is not None and expected_version != organization.settings_revision:
+        if expected_version is not None and expected_version != organization.settings_version:
             raise fail(
                 [INPUT, "expectedVersion"],
                 UserErrorCode.STALE_VERSION,
-                f"The settings are at version {organization.settings_revision}, not {expected_version}: "
+                f"The settings are at version {organization.settings_version}, not {expected_version}: "
                 "someone changed them since you read them. Read them again and retry.",
             )
         audit = unit.audit(organization.id)

@@ -128,7 +128,7 @@ async def apply_organization_settings(
         "locked_settings": [s.name for s in SETTINGS if s.name in updated.locked],
         "updated_at": now,
     }
-    if organization.settings_revision == 0:  # the organization has no settings row yet
+    if organization.settings_version == 0:  # the organization has no settings row yet
         await connection.execute(
             insert(organization_settings).values(organization_id=organization.id, version=1, **row)
         )
@@ -142,6 +142,6 @@ async def apply_organization_settings(
     return dataclasses.replace(
         organization,
         settings=updated,
-        settings_revision=organization.settings_revision + 1,
+        settings_version=organization.settings_version + 1,
         settings_updated_at=now,
     )

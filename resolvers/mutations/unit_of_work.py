@@ -92,7 +92,7 @@ async def _bump_data_version(connection: AsyncConnection, organization_id: int) 
     await connection.execute(
         update(organization)
         .where(organization.c.id == organization_id)
-        .values(settings_version=organization.c.settings_version + 1)
+        .values(data_version=organization.c.data_version + 1)
     )
 
 
