@@ -19,10 +19,11 @@ from typing import Any
 from graphql import GraphQLObjectType, OperationType
 from graphql.execution.collect_fields import GroupedFieldSet
 from graphql.pyutils import Path
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.errors import LimitExceeded
+
+from .strawberry_internals import StrawberryGraphQLCoreExecutionContext
 
 
 class DeadlineExecutor(StrawberryGraphQLCoreExecutionContext):

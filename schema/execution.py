@@ -35,10 +35,9 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.field import StrawberryField
 
 from .deadline import DeadlineExecutor
+from .strawberry_internals import DEFINITION_BACKREF, StrawberryField, python_enum
 
 Completer = Callable[[Any], Any]
 Resolver = Callable[[Any], Any]
@@ -93,7 +92,8 @@ def _plain_object(output_type: GraphQLOutputType) -> GraphQLObjectType | None:
         output_type = output_type.of_type
     if not isinstance(output_type, GraphQLObjectType):
         return None
-    definition = output_type.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    # internals: Strawberry's definition of the type, whose is_type_of is None when the check is its own.
+    definition = output_type.extensions.get(DEFINITION_BACKREF)
     if output_type.is_type_of is None or getattr(definition, "is_type_of", True) is None:
         return output_type
     return None
@@ -183,8 +183,10 @@ def _completer(output_type: GraphQLOutputType) -> Completer:
 
 
 def _enum_names(output_type: GraphQLLeafType) -> dict[Any, str]:
-    wrapped = getattr(output_type, "wrapped_cls", None)
-    if not isinstance(output_type, GraphQLEnumType) or wrapped is None:
+    if not isinstance(output_type, GraphQLEnumType):
+        return {}
+    wrapped = python_enum(output_type)
+    if wrapped is None:
         return {}
     return {
         member: name
@@ -201,12 +203,13 @@ def _fast_resolver(definition: StrawberryField, resolve: Callable[..., Any]) -> 
     A basic field: Strawberry calls its default resolver with its Python name; with the default,
     getattr, that is one attrgetter. A field with a resolver of `self` alone (a method computing a value
     from its object, such as a global id): Strawberry calls it with the source and nothing else."""
+    # internals: the field's definition and its resolver's, and how Strawberry calls them.
     if definition.extensions:
         return None
     if definition.is_basic_field:
         if definition.default_resolver is getattr:
             return operator.attrgetter(definition.python_name)
-        return lambda source: resolve(source, None)
+        return lambda source: resolve(source, None)  # a basic field's resolver ignores its info
     resolver = definition.base_resolver
     if resolver is None or resolver.is_async or resolver.arguments:
         return None
@@ -241,7 +244,7 @@ class FastFieldsExecutor(DeadlineExecutor):
             field_def = parent_type.fields.get(field_details_list[0].node.name.value)
             entry: PlanEntry = (response_name, field_details_list, None, None, None)
             if field_def is not None and self._fast_allowed and not field_def.args:
-                definition = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+                definition = field_def.extensions.get(DEFINITION_BACKREF)
                 resolve = (
                     _fast_resolver(definition, field_def.resolve)
                     if isinstance(definition, StrawberryField) and field_def.resolve is not None
@@ -370,6 +373,7 @@ class FastFieldsExecutor(DeadlineExecutor):
     def _is_plain(self, object_type: GraphQLObjectType, value: Any) -> bool:
         if value is None or value is Undefined or self.is_awaitable(value) or isinstance(value, Exception):
             return False
+        # internals: Strawberry's own is_type_of (see _plain_object) reads no info.
         return object_type.is_type_of is None or bool(object_type.is_type_of(value, None))  # type: ignore[arg-type]
 
     def _complete_items(

@@ -52,6 +52,8 @@ from strawberry.extensions import ValidationCache
 
 from aisettings.resolvers.pagination import DEFAULT_PAGE_SIZE
 
+from .strawberry_internals import core_schema
+
 LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
 
 
@@ -260,7 +262,7 @@ class EnforceRequestLimits(ValidationCache):
         operation = get_operation_ast(document, context.operation_name)
         if operation is None:
             return None  # several operations and no name, or none: execution refuses it
-        cost = measure_operation(context.schema._schema, document, operation, context.variables or {})
+        cost = measure_operation(core_schema(context.schema), document, operation, context.variables or {})
         checks = (
             ("depth", cost.depth, self.limits.max_depth, "selections nested {actual} deep"),
             ("aliases", cost.aliases, self.limits.max_aliases, "{actual} aliases"),
