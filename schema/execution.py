@@ -10,6 +10,9 @@ output coercion, objects with graphql-core's own sub-field execution and error h
 unusual (a null where the type forbids one, a value that does not coerce, an awaitable) goes the
 ordinary way, which then reports it exactly as graphql-core would: nothing has been recorded yet, and a
 basic field has no side effects. Every other field is graphql-core's own code.
+
+The executor's per-field methods it overrides and calls are graphql-core's internals
+(graphql_core_internals.py), as are the Strawberry definitions it reads (strawberry_internals.py).
 """
 
 from __future__ import annotations
@@ -32,11 +35,10 @@ from graphql import (
     GraphQLString,
     Undefined,
 )
-from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path
-from graphql.pyutils.gather_with_cancel import gather_with_cancel
 
 from .deadline import DeadlineExecutor
+from .graphql_core_internals import FieldDetailsList, GroupedFieldSet, gather_with_cancel
 from .strawberry_internals import DEFINITION_BACKREF, StrawberryField, python_enum
 
 Completer = Callable[[Any], Any]
@@ -113,6 +115,7 @@ def _plain_object_items(output_type: GraphQLOutputType) -> GraphQLObjectType | N
 def completer(output_type: GraphQLOutputType) -> Completer:
     """A function giving what graphql-core's complete_value gives for a value of a leaf (or list of
     leaves) type, or raising when graphql-core would report an error. Built once per type."""
+    # internals: graphql-core's complete_value and complete_leaf_value, for these types.
     general = _completer(output_type)
     nullable = output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
     exact = _SERIALIZED_AS_IS.get(nullable) if isinstance(nullable, GraphQLScalarType) else None
@@ -233,6 +236,7 @@ class FastFieldsExecutor(DeadlineExecutor):
         # cache keeps them alive.
         self._plans: dict[int, tuple[GroupedFieldSet, Plan]] = {}
         # A middleware (a schema extension with a `resolve` hook) must see every field: no fast way then.
+        # internals: the executor's middleware manager.
         self._fast_allowed = self.middleware_manager is None or not self.middleware_manager.middlewares
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Plan:
@@ -269,6 +273,7 @@ class FastFieldsExecutor(DeadlineExecutor):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
+        # internals: graphql-core's execute_fields, with its execute_field and settle_in_background.
         self.check_deadline()
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
@@ -323,6 +328,7 @@ class FastFieldsExecutor(DeadlineExecutor):
     ) -> Any:
         """An object field's completed value (or a list of objects'), or _ORDINARY to let graphql-core
         execute it."""
+        # internals: graphql-core's execute_field after its resolver, with its handle_field_error.
         try:
             value = fast.resolve(source_value)
             if self.is_awaitable(value) or isinstance(value, Exception):
@@ -356,6 +362,7 @@ class FastFieldsExecutor(DeadlineExecutor):
     def _execute_subfields(self, fast: FastObject, path: Path, value: Any, position_context: Any) -> Any:
         """As graphql-core's collect_and_execute_subfields, with the sub-fields collected once: outside
         deferred fragments (which this schema does not enable), that is executing them."""
+        # internals: the executor's collect_subfields and collect_and_execute_subfields.
         if position_context is not None:
             return self.collect_and_execute_subfields(
                 fast.object_type, fast.field_details_list, path, value, position_context
@@ -381,6 +388,7 @@ class FastFieldsExecutor(DeadlineExecutor):
     ) -> Any:
         """As graphql-core's complete_iterable_value for non-null objects: each item's sub-fields, the
         pending ones awaited together."""
+        # internals: graphql-core's complete_iterable_value, with its settle_in_background.
         completed: list[Any] = []
         pending: list[int] = []
         is_awaitable = self.is_awaitable

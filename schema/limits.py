@@ -44,10 +44,12 @@ from graphql import (
     SelectionSetNode,
     TypeMetaFieldDef,
     TypeNameMetaFieldDef,
+    VariableValues,
+    get_argument_values,
     get_named_type,
     get_operation_ast,
+    get_variable_values,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import ValidationCache
 
 from aisettings.resolvers.pagination import DEFAULT_PAGE_SIZE

@@ -18,8 +18,10 @@ from graphql import (
     GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionSetNode,
+    VariableValues,
+    get_argument_values,
+    get_directive_values,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 
 from .strawberry_internals import raw_info
 
