@@ -21,6 +21,7 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
 from aisettings.resolvers.errors import ClientError
+from aisettings.schema.graphql_core_internals import is_over_token_limit
 
 from .logs import current_request_id
 from .unavailable import SERVICE_UNAVAILABLE, unavailable_message
@@ -50,9 +51,7 @@ class ErrorCodes(SchemaExtension):
             return error
         if isinstance(error, GraphQLSyntaxError):
             # The parser's token limit (schema/limits.py) is a limit, not a syntax error of the client's.
-            code = (
-                "LIMIT_EXCEEDED" if "Document contains more than" in error.message else "GRAPHQL_PARSE_FAILED"
-            )
+            code = "LIMIT_EXCEEDED" if is_over_token_limit(error) else "GRAPHQL_PARSE_FAILED"
         elif self._executing:
             code = "BAD_USER_INPUT"
         else:

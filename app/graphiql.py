@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
-from strawberry.http.ides import get_graphql_ide_html
+
+from aisettings.schema.strawberry_internals import get_graphql_ide_html
 
 logger = logging.getLogger(__name__)
 

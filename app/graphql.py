@@ -15,11 +15,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
-from strawberry.types.graphql import OperationType
 
 from aisettings.resolvers.context import Context
+from aisettings.schema.strawberry_internals import (
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+    OperationType,
+)
 
 from .authentication import authenticated_viewer
 from .graphql_over_http import (

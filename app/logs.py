@@ -12,9 +12,10 @@ from typing import Any
 
 import orjson
 
-# uvicorn's too, those that show URLs through a filter (below).
+from .uvicorn_internals import URL_LOGGERS, WithoutQueryStrings
+
+# uvicorn's too, those that show URLs through a filter (app/uvicorn_internals.py).
 SERVER_LOGGERS = ("aisettings", "uvicorn", "alembic")
-URL_LOGGERS = ("uvicorn.access", "uvicorn.error")
 
 # Set by the /graphql endpoint for the request it serves; tasks the request starts inherit it.
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
@@ -37,22 +38,6 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return orjson.dumps(line).decode()
-
-
-class WithoutQueryStrings(logging.Filter):
-    """Cuts the query string off the URLs in uvicorn's lines: a GET request's parameters hold its
-    variables, and whatever else a client puts there (a token, by mistake, by a probe, or as WebSocket
-    clients often send it). Written against uvicorn 0.55, whose URL-bearing lines are the access line,
-    `'%s - "%s %s HTTP/%s" %d'`, and the WebSocket handshake's (on uvicorn.error), `'%s - "WebSocket %s"
-    %d'`, with the path and query string as one argument; no other argument of theirs holds a `?`."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                argument.partition("?")[0] if isinstance(argument, str) else argument
-                for argument in record.args
-            )
-        return True
 
 
 def logging_config(json_lines: bool) -> dict[str, Any]:

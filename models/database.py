@@ -11,7 +11,8 @@ from sqlalchemy import Connection, Dialect, Select, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlalchemy.util import greenlet_spawn
+
+from .sqlalchemy_internals import greenlet_spawn
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 _WRITE = "aisettings_write"
@@ -166,11 +167,11 @@ class _DriverStatement:
         compiled = statement.compile(dialect=dialect)
         self.sql = str(compiled)
         self._parameters = [
-            (name, compiled.binds[name].type._cached_bind_processor(dialect))
+            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
             for name in compiled.positiontup or []
         ]
         self._columns = [
-            (str(column.key), column.type._cached_result_processor(dialect, None))
+            (str(column.key), column.type.dialect_impl(dialect).result_processor(dialect, None))
             for column in statement.selected_columns
         ]
 

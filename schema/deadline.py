@@ -17,12 +17,13 @@ import time
 from typing import Any
 
 from graphql import GraphQLObjectType, OperationType
-from graphql.execution.collect_fields import GroupedFieldSet
 from graphql.pyutils import Path
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.errors import LimitExceeded
+
+from .graphql_core_internals import GroupedFieldSet
+from .strawberry_internals import StrawberryGraphQLCoreExecutionContext
 
 
 class DeadlineExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -49,5 +50,6 @@ class DeadlineExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
+        # internals: graphql-core's execute_fields, called for every object the executor completes.
         self.check_deadline()
         return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)

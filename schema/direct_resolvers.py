@@ -8,8 +8,7 @@ remains is the call: this module installs a resolver that makes just that call, 
 graphql-core runs it as any resolver (its errors, awaiting and completion are unchanged). A tree page
 has 2,000 such fields (`repositories` and `viewerCanAdminister` of each project): without the wrapper it
 takes 8-11% less time (about 10 µs a field), measured in one process against the same schema with it.
-This reads two attributes of Strawberry's that are not public (its graphql-core schema and its exception
-handlers of a field), whose version pyproject.toml bounds.
+It relies on Strawberry's internals (strawberry_internals.py).
 """
 
 from __future__ import annotations
@@ -19,10 +18,15 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLField, GraphQLObjectType, GraphQLResolveInfo
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.arguments import StrawberryArgument
-from strawberry.types.base import StrawberryOptional
-from strawberry.types.field import StrawberryField
+
+from .strawberry_internals import (
+    DEFINITION_BACKREF,
+    StrawberryArgument,
+    StrawberryField,
+    StrawberryOptional,
+    core_schema,
+    has_exception_handlers,
+)
 
 # Argument types whose GraphQL values are their Python values: Strawberry's conversion returns them as
 # they are.
@@ -31,15 +35,12 @@ _PLAIN_ARGUMENT_TYPES = (int, str, bool, float)
 
 def install_direct_resolvers(schema: strawberry.Schema) -> None:
     """Replaces, in `schema`'s graphql-core schema, the resolver of every field that qualifies."""
-    converter = schema.schema_converter
-    for named_type in schema._schema.type_map.values():
+    for named_type in core_schema(schema).type_map.values():
         if not isinstance(named_type, GraphQLObjectType) or named_type.name.startswith("__"):
             continue
         for field in named_type.fields.values():
-            definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            if not isinstance(definition, StrawberryField) or converter._get_field_exception_handlers(
-                definition
-            ):
+            definition = field.extensions.get(DEFINITION_BACKREF)
+            if not isinstance(definition, StrawberryField) or has_exception_handlers(schema, definition):
                 continue
             direct = _direct_resolver(definition, field, schema.config.info_class)
             if direct is not None:
@@ -49,12 +50,13 @@ def install_direct_resolvers(schema: strawberry.Schema) -> None:
 def _direct_resolver(
     definition: StrawberryField, field: GraphQLField, info_class: type[strawberry.Info]
 ) -> Callable[..., Any] | None:
+    # internals: the field's definition and its resolver's, as Strawberry's wrapper reads them.
     resolver = definition.base_resolver
     if resolver is None or definition.extensions or resolver.root_parameter or resolver.parent_parameter:
         return None
     python_names: dict[str, str] = {}
     for name, argument in field.args.items():
-        definition_of_argument = argument.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        definition_of_argument = argument.extensions.get(DEFINITION_BACKREF)
         if not isinstance(definition_of_argument, StrawberryArgument) or not _is_plain(
             definition_of_argument.type
         ):
@@ -69,6 +71,7 @@ def _direct_resolver(
     def resolve(source: Any, info: GraphQLResolveInfo[Any], **arguments: Any) -> Any:
         kwargs = {python_names[name]: value for name, value in arguments.items()}
         if info_name is not None:
+            # internals: the Info Strawberry's wrapper builds, built here on each call.
             kwargs[info_name] = info_class(_raw_info=info, _field=definition)
         return function(source, **kwargs) if takes_self else function(**kwargs)
 

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache
 
+from .strawberry_internals import parse_with_cache
+
 
 class CachedParsing(ParserCache):
     def on_parse(self) -> Iterator[None]:
@@ -16,5 +18,5 @@ class CachedParsing(ParserCache):
         # A document that does not parse is not cached: Strawberry parses it again and answers the error.
         if context.query:
             with contextlib.suppress(GraphQLError):
-                context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+                context.graphql_document = parse_with_cache(self, context.query, context.parse_options)
         yield

@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 import strawberry
-from strawberry.types.enum import has_enum_definition
 
 from aisettings.models.audit import AuditAction
 from aisettings.models.repositories import RepositoryProvider, RepositoryStatus
 from aisettings.models.setting_types import EnumType
 from aisettings.models.settings import SETTINGS, SettingSource
 from aisettings.resolvers.projects import ProjectOrderField
+
+from .strawberry_internals import enum_values
 
 __all__ = [
     "AuditAction",
@@ -32,9 +33,7 @@ E = TypeVar("E", bound=type[enum.Enum])
 def register_enum(enum_class: E, description: str, values: Mapping[str, str]) -> E:
     """`enum_class` as a GraphQL enum, with a description for every value (KeyError if one lacks it)."""
     registered = strawberry.enum(enum_class, description=description)
-    definition = registered.__strawberry_definition__ if has_enum_definition(registered) else None
-    assert definition is not None
-    for value in definition.values:
+    for value in enum_values(registered):
         value.description = values[value.name]
     return registered
 

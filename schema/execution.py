@@ -10,6 +10,9 @@ output coercion, objects with graphql-core's own sub-field execution and error h
 unusual (a null where the type forbids one, a value that does not coerce, an awaitable) goes the
 ordinary way, which then reports it exactly as graphql-core would: nothing has been recorded yet, and a
 basic field has no side effects. Every other field is graphql-core's own code.
+
+The executor's per-field methods it overrides and calls are graphql-core's internals
+(graphql_core_internals.py), as are the Strawberry definitions it reads (strawberry_internals.py).
 """
 
 from __future__ import annotations
@@ -32,13 +35,11 @@ from graphql import (
     GraphQLString,
     Undefined,
 )
-from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path
-from graphql.pyutils.gather_with_cancel import gather_with_cancel
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.field import StrawberryField
 
 from .deadline import DeadlineExecutor
+from .graphql_core_internals import FieldDetailsList, GroupedFieldSet, gather_with_cancel
+from .strawberry_internals import DEFINITION_BACKREF, StrawberryField, python_enum
 
 Completer = Callable[[Any], Any]
 Resolver = Callable[[Any], Any]
@@ -93,7 +94,8 @@ def _plain_object(output_type: GraphQLOutputType) -> GraphQLObjectType | None:
         output_type = output_type.of_type
     if not isinstance(output_type, GraphQLObjectType):
         return None
-    definition = output_type.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    # internals: Strawberry's definition of the type, whose is_type_of is None when the check is its own.
+    definition = output_type.extensions.get(DEFINITION_BACKREF)
     if output_type.is_type_of is None or getattr(definition, "is_type_of", True) is None:
         return output_type
     return None
@@ -113,6 +115,7 @@ def _plain_object_items(output_type: GraphQLOutputType) -> GraphQLObjectType | N
 def completer(output_type: GraphQLOutputType) -> Completer:
     """A function giving what graphql-core's complete_value gives for a value of a leaf (or list of
     leaves) type, or raising when graphql-core would report an error. Built once per type."""
+    # internals: graphql-core's complete_value and complete_leaf_value, for these types.
     general = _completer(output_type)
     nullable = output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
     exact = _SERIALIZED_AS_IS.get(nullable) if isinstance(nullable, GraphQLScalarType) else None
@@ -183,8 +186,10 @@ def _completer(output_type: GraphQLOutputType) -> Completer:
 
 
 def _enum_names(output_type: GraphQLLeafType) -> dict[Any, str]:
-    wrapped = getattr(output_type, "wrapped_cls", None)
-    if not isinstance(output_type, GraphQLEnumType) or wrapped is None:
+    if not isinstance(output_type, GraphQLEnumType):
+        return {}
+    wrapped = python_enum(output_type)
+    if wrapped is None:
         return {}
     return {
         member: name
@@ -201,12 +206,13 @@ def _fast_resolver(definition: StrawberryField, resolve: Callable[..., Any]) -> 
     A basic field: Strawberry calls its default resolver with its Python name; with the default,
     getattr, that is one attrgetter. A field with a resolver of `self` alone (a method computing a value
     from its object, such as a global id): Strawberry calls it with the source and nothing else."""
+    # internals: the field's definition and its resolver's, and how Strawberry calls them.
     if definition.extensions:
         return None
     if definition.is_basic_field:
         if definition.default_resolver is getattr:
             return operator.attrgetter(definition.python_name)
-        return lambda source: resolve(source, None)
+        return lambda source: resolve(source, None)  # a basic field's resolver ignores its info
     resolver = definition.base_resolver
     if resolver is None or resolver.is_async or resolver.arguments:
         return None
@@ -230,6 +236,7 @@ class FastFieldsExecutor(DeadlineExecutor):
         # cache keeps them alive.
         self._plans: dict[int, tuple[GroupedFieldSet, Plan]] = {}
         # A middleware (a schema extension with a `resolve` hook) must see every field: no fast way then.
+        # internals: the executor's middleware manager.
         self._fast_allowed = self.middleware_manager is None or not self.middleware_manager.middlewares
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Plan:
@@ -241,7 +248,7 @@ class FastFieldsExecutor(DeadlineExecutor):
             field_def = parent_type.fields.get(field_details_list[0].node.name.value)
             entry: PlanEntry = (response_name, field_details_list, None, None, None)
             if field_def is not None and self._fast_allowed and not field_def.args:
-                definition = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+                definition = field_def.extensions.get(DEFINITION_BACKREF)
                 resolve = (
                     _fast_resolver(definition, field_def.resolve)
                     if isinstance(definition, StrawberryField) and field_def.resolve is not None
@@ -266,6 +273,7 @@ class FastFieldsExecutor(DeadlineExecutor):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
+        # internals: graphql-core's execute_fields, with its execute_field and settle_in_background.
         self.check_deadline()
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
@@ -320,6 +328,7 @@ class FastFieldsExecutor(DeadlineExecutor):
     ) -> Any:
         """An object field's completed value (or a list of objects'), or _ORDINARY to let graphql-core
         execute it."""
+        # internals: graphql-core's execute_field after its resolver, with its handle_field_error.
         try:
             value = fast.resolve(source_value)
             if self.is_awaitable(value) or isinstance(value, Exception):
@@ -353,6 +362,7 @@ class FastFieldsExecutor(DeadlineExecutor):
     def _execute_subfields(self, fast: FastObject, path: Path, value: Any, position_context: Any) -> Any:
         """As graphql-core's collect_and_execute_subfields, with the sub-fields collected once: outside
         deferred fragments (which this schema does not enable), that is executing them."""
+        # internals: the executor's collect_subfields and collect_and_execute_subfields.
         if position_context is not None:
             return self.collect_and_execute_subfields(
                 fast.object_type, fast.field_details_list, path, value, position_context
@@ -370,6 +380,7 @@ class FastFieldsExecutor(DeadlineExecutor):
     def _is_plain(self, object_type: GraphQLObjectType, value: Any) -> bool:
         if value is None or value is Undefined or self.is_awaitable(value) or isinstance(value, Exception):
             return False
+        # internals: Strawberry's own is_type_of (see _plain_object) reads no info.
         return object_type.is_type_of is None or bool(object_type.is_type_of(value, None))  # type: ignore[arg-type]
 
     def _complete_items(
@@ -377,6 +388,7 @@ class FastFieldsExecutor(DeadlineExecutor):
     ) -> Any:
         """As graphql-core's complete_iterable_value for non-null objects: each item's sub-fields, the
         pending ones awaited together."""
+        # internals: graphql-core's complete_iterable_value, with its settle_in_background.
         completed: list[Any] = []
         pending: list[int] = []
         is_awaitable = self.is_awaitable

@@ -33,6 +33,7 @@ from aisettings.models.text import is_storable
 
 from .argument_sites import ArgumentSitesCache
 from .limits import LIMIT_EXCEEDED
+from .strawberry_internals import core_schema
 
 UNSTORABLE = "A string of the request holds a NUL character or an unpaired surrogate, which cannot be stored."
 
@@ -120,7 +121,7 @@ class CheckInputText(SchemaExtension):
             variables = _variable_values(operation, context.variables)
             problem = _problem(
                 text
-                for site in self.sites.of(context.schema._schema, context.query, document, operation)
+                for site in self.sites.of(core_schema(context.schema), context.query, document, operation)
                 for text in _texts(
                     value_from_ast_untyped(site.value, variables), site.value_type, site.coordinate, site.name
                 )

@@ -44,10 +44,12 @@ from graphql import (
     SelectionSetNode,
     TypeMetaFieldDef,
     TypeNameMetaFieldDef,
+    VariableValues,
+    get_argument_values,
     get_named_type,
     get_operation_ast,
+    get_variable_values,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import ValidationCache
 
 from aisettings.models.limits import (
@@ -58,6 +60,8 @@ from aisettings.models.limits import (
     MAX_SELECTIONS,
     MAX_TOKENS,
 )
+
+from .strawberry_internals import core_schema
 
 LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
 
@@ -267,7 +271,7 @@ class EnforceRequestLimits(ValidationCache):
         operation = get_operation_ast(document, context.operation_name)
         if operation is None:
             return None  # several operations and no name, or none: execution refuses it
-        cost = measure_operation(context.schema._schema, document, operation, context.variables or {})
+        cost = measure_operation(core_schema(context.schema), document, operation, context.variables or {})
         checks = (
             ("depth", cost.depth, self.limits.max_depth, "selections nested {actual} deep"),
             ("aliases", cost.aliases, self.limits.max_aliases, "{actual} aliases"),

@@ -18,8 +18,12 @@ from graphql import (
     GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionSetNode,
+    VariableValues,
+    get_argument_values,
+    get_directive_values,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
+
+from .strawberry_internals import raw_info
 
 
 def arguments_at(
@@ -28,11 +32,13 @@ def arguments_at(
     """The arguments (coerced as the resolver gets them) of each selection of the field reached from the
     field being resolved by the field names of `path`, whose last is a field of the type `type_name`;
     through fragments, and without what `@skip` or `@include` leaves out."""
-    raw_info = info._raw_info  # graphql-core's, whose fragments and schema Strawberry's Info keeps
-    parent = raw_info.schema.get_type(type_name)
+    resolve_info = raw_info(info)  # graphql-core's, whose fragments and schema Strawberry's Info keeps
+    parent = resolve_info.schema.get_type(type_name)
     assert isinstance(parent, GraphQLObjectType)
-    walk = _Walk(raw_info.fragments, VariableValues(sources={}, coerced=info.variable_values))
-    selection_sets = [node.selection_set for node in raw_info.field_nodes if node.selection_set is not None]
+    walk = _Walk(resolve_info.fragments, VariableValues(sources={}, coerced=info.variable_values))
+    selection_sets = [
+        node.selection_set for node in resolve_info.field_nodes if node.selection_set is not None
+    ]
     return walk.arguments(selection_sets, path, parent.fields[path[-1]])
 
 

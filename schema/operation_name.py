@@ -9,6 +9,8 @@ from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
+from .strawberry_internals import provided_operation_name
+
 
 class RequireOperationName(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
@@ -18,8 +20,7 @@ class RequireOperationName(SchemaExtension):
             [d for d in document.definitions if isinstance(d, OperationDefinitionNode)] if document else []
         )
         # `operation_name` falls back to the first operation's name; what the client sent is kept apart.
-        provided = getattr(context, "_provided_operation_name", None)
-        if len(operations) > 1 and not provided:
+        if len(operations) > 1 and not provided_operation_name(context):
             message = "The document holds several operations: name the one to run with operationName."
             context.result = ExecutionResult(
                 data=None, errors=[GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})]

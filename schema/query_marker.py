@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
 
 from aisettings.resolvers.context import Context
+
+from .strawberry_internals import OperationType
 
 
 class MarkQueries(SchemaExtension):

@@ -9,7 +9,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
-from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext
 
 from .deadline import DeadlineExecutor
@@ -17,6 +16,7 @@ from .direct_resolvers import install_direct_resolvers
 from .execution import FastFieldsExecutor
 from .mutation import Mutation
 from .query import Query
+from .strawberry_internals import NameConverter
 from .types import AuditEntry, Organization, Project, Repository
 
 

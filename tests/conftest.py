@@ -1,8 +1,10 @@
 """Fixtures: a real database (SQLite by default, PostgreSQL when AISETTINGS_TEST_DATABASE_URL names a
-server), migrated once per run and emptied after every test; the ASGI app behind an HTTP client."""
+server), migrated once per run and emptied after every test; the ASGI app behind an HTTP client, executing
+as AISETTINGS_FAST_EXECUTION says, as the server does (the fast ways by default)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -21,6 +23,12 @@ from tests.databases import ON_SQLITE, TEST_DATABASE_URL, new_database
 
 # `pytest --hypothesis-profile thorough`: ten times Hypothesis' default examples, to hunt for longer.
 settings.register_profile("thorough", max_examples=1000)
+
+# `AISETTINGS_FAST_EXECUTION=0 pytest`: graphql-core's executor and Strawberry's resolvers alone (as
+# .ci/newest-releases runs the tests too).
+FAST_EXECUTION = Config.from_environment(
+    {name: value for name, value in os.environ.items() if name == "AISETTINGS_FAST_EXECUTION"}
+).fast_execution
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +60,7 @@ async def empty_database(engine: AsyncEngine) -> AsyncIterator[None]:
 
 @pytest.fixture
 async def client(engine: AsyncEngine, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Config(database_url=database_url), engine=engine)
+    app = create_app(Config(database_url=database_url, fast_execution=FAST_EXECUTION), engine=engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
@@ -67,7 +75,8 @@ async def limited_client(engine: AsyncEngine, database_url: str) -> AsyncIterato
     clients: list[httpx.AsyncClient] = []
 
     def make(**overrides: Any) -> httpx.AsyncClient:
-        app = create_app(Config(database_url=database_url, **overrides), engine=engine)
+        config = Config(**{"database_url": database_url, "fast_execution": FAST_EXECUTION, **overrides})
+        app = create_app(config, engine=engine)
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
         clients.append(client)
         return client

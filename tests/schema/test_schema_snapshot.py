@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.schema.schema import build_schema
+from aisettings.schema.strawberry_internals import core_schema
 from tests.factories import make_organization, make_project, make_repository, make_token
 from tests.graphql import QUERIES, document, execute
 
@@ -40,7 +41,7 @@ MUTATION_DOCUMENTS = [name for name in DOCUMENTS if name not in QUERY_DOCUMENTS]
 
 
 def _validation_errors(name: str) -> list[str]:
-    schema = build_schema()._schema
+    schema = core_schema(build_schema())
     return [error.message for error in graphql.validate(schema, graphql.parse(document(name)))]
 
 
