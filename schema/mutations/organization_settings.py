@@ -108,6 +108,7 @@ class SetStoppingPointPayload(MutationPayload):
     )
 
 
+@strawberry.mutation(description="Change an organization's settings and locks (org:admin).")
 async def update_organization_settings(
     info: Info, input: Annotated[UpdateOrganizationSettingsInput, INPUT]
 ) -> UpdateOrganizationSettingsPayload:
@@ -131,6 +132,9 @@ async def update_organization_settings(
     )
 
 
+@strawberry.mutation(
+    description="Set the stopping point of the organization (org:admin) and/or projects (project:admin)."
+)
 async def set_stopping_point(
     info: Info, input: Annotated[SetStoppingPointInput, INPUT]
 ) -> SetStoppingPointPayload:

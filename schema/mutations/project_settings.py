@@ -132,6 +132,7 @@ class ResetProjectSettingsPayload(MutationPayload):
     batch_id: str | None = strawberry.field(default=None, description=BATCH_ID)
 
 
+@strawberry.mutation(description="Change one project's overrides (project:admin).")
 async def update_project_settings(
     info: Info, input: Annotated[UpdateProjectSettingsInput, INPUT]
 ) -> UpdateProjectSettingsPayload:
@@ -148,6 +149,7 @@ async def update_project_settings(
     )
 
 
+@strawberry.mutation(description="Change many projects at once, all or nothing (project:admin).")
 async def bulk_update_project_settings(
     info: Info, input: Annotated[BulkUpdateProjectSettingsInput, INPUT]
 ) -> BulkUpdateProjectSettingsPayload:
@@ -170,6 +172,7 @@ async def bulk_update_project_settings(
     )
 
 
+@strawberry.mutation(description="Remove projects' overrides so that they inherit again (project:admin).")
 async def reset_project_settings(
     info: Info, input: Annotated[ResetProjectSettingsInput, INPUT]
 ) -> ResetProjectSettingsPayload:

@@ -98,6 +98,7 @@ class BulkUpdateRepositoriesPayload(MutationPayload):
     )
 
 
+@strawberry.mutation(description="Add a repository to a project (project:admin).")
 async def add_repository(info: Info, input: Annotated[AddRepositoryInput, INPUT]) -> AddRepositoryPayload:
     return await payload(
         AddRepositoryPayload,
@@ -114,6 +115,9 @@ async def add_repository(info: Info, input: Annotated[AddRepositoryInput, INPUT]
     )
 
 
+@strawberry.mutation(
+    description="Switch a repository's AI on or off, or change its branches (project:admin)."
+)
 async def update_repository(
     info: Info, input: Annotated[UpdateRepositoryInput, INPUT]
 ) -> UpdateRepositoryPayload:
@@ -127,6 +131,7 @@ async def update_repository(
     )
 
 
+@strawberry.mutation(description="Remove a repository from its project (project:admin).")
 async def remove_repository(
     info: Info, input: Annotated[RemoveRepositoryInput, INPUT]
 ) -> RemoveRepositoryPayload:
@@ -138,6 +143,7 @@ async def remove_repository(
     )
 
 
+@strawberry.mutation(description="Change many repositories at once, all or nothing (project:admin).")
 async def bulk_update_repositories(
     info: Info, input: Annotated[BulkUpdateRepositoriesInput, INPUT]
 ) -> BulkUpdateRepositoriesPayload:
