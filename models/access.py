@@ -19,6 +19,26 @@ class Scope(enum.Enum):
     ORG_ADMIN = "org:admin"
 
 
+class Permission(enum.Enum):
+    """What a request may do in an organization. Reads and writes ask the same table, PERMISSION_SCOPES,
+    for the scope each needs: the one home of the access policy; only how a refusal is answered differs
+    (an error of the field read, a userError at the input of the write)."""
+
+    READ_ORGANIZATION = "read the organization's settings"
+    READ_PROJECTS = "read the organization's projects and repositories"
+    READ_AUDIT_LOG = "read the organization's audit log"
+    ADMINISTER_ORGANIZATION = "change the organization's settings and locks"
+    ADMINISTER_PROJECTS = "change projects' settings and repositories"
+
+
+PERMISSION_SCOPES: dict[Permission, Scope] = {
+    Permission.READ_ORGANIZATION: Scope.ORG_READ,
+    Permission.READ_PROJECTS: Scope.PROJECT_READ,
+    Permission.READ_AUDIT_LOG: Scope.ORG_READ,
+    Permission.ADMINISTER_ORGANIZATION: Scope.ORG_ADMIN,
+    Permission.ADMINISTER_PROJECTS: Scope.PROJECT_ADMIN,
+}
+
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.MEMBER: frozenset({Scope.ORG_READ, Scope.PROJECT_READ}),
     Role.ADMIN: frozenset({Scope.ORG_READ, Scope.PROJECT_READ, Scope.PROJECT_ADMIN}),

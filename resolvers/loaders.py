@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.functions import FunctionElement
 from strawberry.dataloader import DataLoader
 
-from aisettings.models.access import Scope
+from aisettings.models.access import Permission
 from aisettings.models.database import single_read
 from aisettings.models.tables import audit_entry, organization, organization_settings, project, repository
 
@@ -93,8 +93,8 @@ class Loaders:
     def __init__(self, engine: AsyncEngine, viewer: Viewer) -> None:
         self._engine = engine
         self._organization_ids = viewer.visible_organization_ids()
-        self._audit_organization_ids = viewer.visible_organization_ids(Scope.ORG_READ)
-        self._project_organization_ids = viewer.visible_organization_ids(Scope.PROJECT_READ)
+        self._audit_organization_ids = viewer.visible_organization_ids(Permission.READ_AUDIT_LOG)
+        self._project_organization_ids = viewer.visible_organization_ids(Permission.READ_PROJECTS)
         self.organization_by_id = SharedLoader[int, OrganizationRecord | None](self._load_organizations_by_id)
         self.organization_by_slug = SharedLoader[str, OrganizationRecord | None](
             self._load_organizations_by_slug

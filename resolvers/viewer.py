@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.models.access import Scope, granted_scopes, hash_token
+from aisettings.models.access import PERMISSION_SCOPES, Permission, Scope, granted_scopes, hash_token
 from aisettings.models.best_effort import update_unless_locked
 from aisettings.models.database import FrequentRead
 from aisettings.models.tables import api_token, member, organization, user_account, utc_now
@@ -30,14 +30,18 @@ class Viewer:
     token_hash: str
     data_version: int
 
-    def can(self, scope: Scope, organization_id: int) -> bool:
-        return organization_id == self.organization_id and scope in self.scopes
+    def may(self, permission: Permission, organization_id: int) -> bool:
+        return organization_id == self.organization_id and PERMISSION_SCOPES[permission] in self.scopes
 
-    def visible_organization_ids(self, scope: Scope | None = None) -> frozenset[int]:
-        """The organizations the viewer may see anything of (with `scope`: where it has that scope).
-        A token that may read projects sees their organization too: a project means nothing without
-        the settings it inherits."""
-        readable = {scope} if scope is not None else {Scope.ORG_READ, Scope.PROJECT_READ}
+    def visible_organization_ids(self, permission: Permission | None = None) -> frozenset[int]:
+        """The organizations the viewer may see anything of (with `permission`: where it has it). A token
+        that may read projects sees their organization too: a project means nothing without the settings
+        it inherits."""
+        readable = (
+            {PERMISSION_SCOPES[permission]}
+            if permission is not None
+            else {Scope.ORG_READ, Scope.PROJECT_READ}
+        )
         return frozenset({self.organization_id}) if readable & self.scopes else frozenset()
 
 

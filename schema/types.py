@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from aisettings.models.access import Scope
+from aisettings.models.access import PERMISSION_SCOPES, Permission
 from aisettings.models.limits import (
     DEFAULT_PAGE_SIZE,
     MAX_AUDIT_PAGE,
@@ -147,7 +147,7 @@ class Organization(Node):
     async def project(
         self, info: Info, slug: Annotated[str, strawberry.argument(description="The project's slug.")]
     ) -> Project | None:
-        _require(info, Scope.PROJECT_READ, self.record.id)
+        _require(info, Permission.READ_PROJECTS, self.record.id)
         return await info.context.reads.read(
             projects.fetch_project_by_slug, self.record, slug, shown_as=_project_or_none
         )
@@ -165,7 +165,7 @@ class Organization(Node):
             ProjectOrder | None, strawberry.argument(description="In which order (default: slug, ascending).")
         ] = None,
     ) -> Connection[Project]:
-        _require(info, Scope.PROJECT_READ, self.record.id)
+        _require(info, Permission.READ_PROJECTS, self.record.id)
         shown = await info.context.reads.read(
             projects.fetch_project_page,
             self.record,
@@ -180,7 +180,7 @@ class Organization(Node):
 
     @strawberry.field(description="How the organization's projects run, counted over all of them.")
     async def settings_summary(self, info: Info) -> SettingsSummary:  # type: ignore[valid-type]
-        _require(info, Scope.PROJECT_READ, self.record.id)
+        _require(info, Permission.READ_PROJECTS, self.record.id)
         return await info.context.reads.read(summarize_settings, self.record, shown_as=settings_summary)
 
     @strawberry.field(
@@ -194,7 +194,7 @@ class Organization(Node):
         after: Annotated[str | None, AFTER] = None,
         filter: Annotated[AuditLogFilter | None, strawberry.argument(description="Which entries.")] = None,
     ) -> Connection[AuditEntry]:
-        _require(info, Scope.ORG_READ, self.record.id)
+        _require(info, Permission.READ_AUDIT_LOG, self.record.id)
         return await info.context.reads.read(
             audit_log.fetch_audit_page,
             self.record,
@@ -206,7 +206,7 @@ class Organization(Node):
 
     @strawberry.field(description="Whether the viewer may change the organization's settings (org:admin).")
     def viewer_can_administer(self, info: Info) -> bool:
-        return info.context.viewer.can(Scope.ORG_ADMIN, self.record.id)
+        return info.context.viewer.may(Permission.ADMINISTER_ORGANIZATION, self.record.id)
 
     @classmethod
     def of(cls, record: OrganizationRecord) -> Organization:
@@ -273,7 +273,7 @@ class Project(Node):
 
     @strawberry.field(description="Whether the viewer may change the project's settings (project:admin).")
     def viewer_can_administer(self, info: Info) -> bool:
-        return info.context.viewer.can(Scope.PROJECT_ADMIN, self.record.organization_id)
+        return info.context.viewer.may(Permission.ADMINISTER_PROJECTS, self.record.organization_id)
 
     @classmethod
     def of(cls, record: ProjectRecord) -> Project:
@@ -410,6 +410,6 @@ class AuditEntry(Node):
         return cls(id=strawberry.ID(encode_global_id("AuditEntry", record.id)), record=record)
 
 
-def _require(info: Info, scope: Scope, organization_id: int) -> None:
-    if not info.context.viewer.can(scope, organization_id):
-        raise Forbidden(f"This token lacks the {scope.value} scope.")
+def _require(info: Info, permission: Permission, organization_id: int) -> None:
+    if not info.context.viewer.may(permission, organization_id):
+        raise Forbidden(f"This token lacks the {PERMISSION_SCOPES[permission].value} scope.")

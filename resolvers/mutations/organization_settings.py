@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aisettings.models.access import Scope
+from aisettings.models.access import Permission
 from aisettings.models.audit import AuditAction
 from aisettings.models.settings import SETTINGS, SettingValue, StoppingPoint
 from aisettings.resolvers.context import Context
@@ -67,7 +67,11 @@ async def update_organization_settings(
 
     async with mutation_unit(context) as unit:
         organization = await lock_organization_of(
-            unit.connection, context.viewer, organization_id, [INPUT, "organizationId"], Scope.ORG_ADMIN
+            unit.connection,
+            context.viewer,
+            organization_id,
+            [INPUT, "organizationId"],
+            Permission.ADMINISTER_ORGANIZATION,
         )
         explicit, locks = _explicit_values(values, locked_settings)
         if expected_version is not None and expected_version != organization.settings_version:
@@ -101,11 +105,16 @@ async def set_stopping_point(
     async with mutation_unit(context) as unit:
         connection = unit.connection
         organization = await lock_organization_of(
-            connection, viewer, organization_id, [INPUT, "organizationId"], Scope.ORG_READ
+            connection, viewer, organization_id, [INPUT, "organizationId"], Permission.READ_ORGANIZATION
         )
         errors: list[UserError] = []
         if organization_stopping_point is not None:
-            authorize(viewer, organization.id, Scope.ORG_ADMIN, [INPUT, "organizationStoppingPoint"])
+            authorize(
+                viewer,
+                organization.id,
+                Permission.ADMINISTER_ORGANIZATION,
+                [INPUT, "organizationStoppingPoint"],
+            )
             if organization_stopping_point.value is None:
                 errors.append(
                     UserError(
@@ -116,7 +125,7 @@ async def set_stopping_point(
                 )
         targets: list[ProjectRecord] = []
         if project_ids is not None:
-            authorize(viewer, organization.id, Scope.PROJECT_ADMIN, [INPUT, "projectIds"])
+            authorize(viewer, organization.id, Permission.ADMINISTER_PROJECTS, [INPUT, "projectIds"])
             if project_stopping_point is None:
                 errors.append(
                     UserError(

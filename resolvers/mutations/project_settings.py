@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aisettings.models.access import Scope
+from aisettings.models.access import Permission
 from aisettings.models.audit import AuditAction
 from aisettings.models.limits import MAX_BULK_ITEMS
 from aisettings.models.settings import SETTINGS
@@ -51,7 +51,7 @@ async def update_project_settings(
 
     async with mutation_unit(context) as unit:
         organization, key = await lock_organization_of_target(
-            unit.connection, context.viewer, "Project", project_id, path, Scope.PROJECT_ADMIN
+            unit.connection, context.viewer, "Project", project_id, path, Permission.ADMINISTER_PROJECTS
         )
         record = (await load_projects(unit.connection, organization.id, [key]))[key]
         if expected_version is not None and expected_version != record.version:
@@ -96,7 +96,11 @@ async def bulk_update_project_settings(
     async with mutation_unit(context, dry_run=dry_run) as unit:
         connection = unit.connection
         organization = await lock_organization_of(
-            connection, context.viewer, organization_id, [INPUT, "organizationId"], Scope.PROJECT_ADMIN
+            connection,
+            context.viewer,
+            organization_id,
+            [INPUT, "organizationId"],
+            Permission.ADMINISTER_PROJECTS,
         )
         if (project_ids is None) == (project_filter is None):
             raise fail(
@@ -150,13 +154,15 @@ async def reset_project_settings(
     path = [INPUT, "projectIds"]
     async with mutation_unit(context, dry_run=dry_run) as unit:
         connection = unit.connection
-        organization = await lock_organization(connection, viewer, viewer.organization_id, Scope.PROJECT_READ)
+        organization = await lock_organization(
+            connection, viewer, viewer.organization_id, Permission.READ_PROJECTS
+        )
         if organization is None:
             raise_if_any(
                 [not_found([*path, str(index)], "Project", gid) for index, gid in enumerate(project_ids)]
             )
             return BulkResult([], None)
-        authorize(viewer, organization.id, Scope.PROJECT_ADMIN, path)
+        authorize(viewer, organization.id, Permission.ADMINISTER_PROJECTS, path)
         targets, errors = await load_projects_in_order(connection, organization.id, project_ids, path)
         raise_if_any(errors)
         audit = unit.audit(organization.id)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aisettings.models.access import Scope
+from aisettings.models.access import Permission
 from aisettings.models.audit import AuditAction, AuditTarget, field_changes
 from aisettings.models.repositories import RepositoryProvider, branch_patterns_errors, repository_name_error
 from aisettings.models.tables import repository, utc_now
@@ -88,7 +88,7 @@ async def add_repository(
     async with mutation_unit(context) as unit:
         connection = unit.connection
         organization, key = await lock_organization_of_target(
-            connection, context.viewer, "Project", project_id, path, Scope.PROJECT_ADMIN
+            connection, context.viewer, "Project", project_id, path, Permission.ADMINISTER_PROJECTS
         )
         values = _repository_values(Given(ai_enabled), Given(branch_patterns))
         name_error = repository_name_error(provider, name)
@@ -175,7 +175,7 @@ async def update_repository(
 
     async with mutation_unit(context) as unit:
         organization, key = await lock_organization_of_target(
-            unit.connection, context.viewer, "Repository", repository_id, path, Scope.PROJECT_ADMIN
+            unit.connection, context.viewer, "Repository", repository_id, path, Permission.ADMINISTER_PROJECTS
         )
         values = _repository_values(ai_enabled, branch_patterns)
         target = (await load_repositories(unit.connection, organization.id, [key]))[key]
@@ -191,7 +191,7 @@ async def remove_repository(context: Context, repository_id: str) -> int:
 
     async with mutation_unit(context) as unit:
         organization, key = await lock_organization_of_target(
-            unit.connection, context.viewer, "Repository", repository_id, path, Scope.PROJECT_ADMIN
+            unit.connection, context.viewer, "Repository", repository_id, path, Permission.ADMINISTER_PROJECTS
         )
         record, _ = (await load_repositories(unit.connection, organization.id, [key]))[key]
         await unit.connection.execute(delete(repository).where(repository.c.id == key))
@@ -223,13 +223,15 @@ async def bulk_update_repositories(
     viewer = context.viewer
     async with mutation_unit(context) as unit:
         connection = unit.connection
-        organization = await lock_organization(connection, viewer, viewer.organization_id, Scope.PROJECT_READ)
+        organization = await lock_organization(
+            connection, viewer, viewer.organization_id, Permission.READ_PROJECTS
+        )
         if organization is None:
             raise_if_any(
                 [not_found([*path, str(i)], "Repository", gid) for i, gid in enumerate(repository_ids)]
             )
             return BulkRepositoriesResult([], None)
-        authorize(viewer, organization.id, Scope.PROJECT_ADMIN, path)
+        authorize(viewer, organization.id, Permission.ADMINISTER_PROJECTS, path)
         targets, errors = await load_repositories_in_order(connection, organization.id, repository_ids, path)
         raise_if_any(errors)
         values = _repository_values(ai_enabled, branch_patterns)

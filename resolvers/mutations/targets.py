@@ -9,7 +9,7 @@ from typing import Literal, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aisettings.models.access import Scope
+from aisettings.models.access import PERMISSION_SCOPES, Permission
 from aisettings.models.limits import MAX_BULK_ITEMS
 from aisettings.models.tables import organization, project, repository
 from aisettings.resolvers.errors import BadUserInput
@@ -65,18 +65,19 @@ def decode_ids(
     return keys, errors
 
 
-def authorize(viewer: Viewer, organization_id: int, scope: Scope, path: list[str]) -> None:
-    """FORBIDDEN, naming the input that needs `scope`, unless the viewer has it in the organization."""
-    if not viewer.can(scope, organization_id):
+def authorize(viewer: Viewer, organization_id: int, permission: Permission, path: list[str]) -> None:
+    """FORBIDDEN, naming the input that needs `permission`, unless the viewer has it in the organization."""
+    if not viewer.may(permission, organization_id):
         raise fail(
             path,
             UserErrorCode.FORBIDDEN,
-            f"You may not do this: it needs the {scope.value} scope in this organization.",
+            f"You may not do this: it needs the {PERMISSION_SCOPES[permission].value} scope in this "
+            "organization.",
         )
 
 
 async def lock_organization(
-    connection: AsyncConnection, viewer: Viewer, organization_id: int, visibility: Scope | None = None
+    connection: AsyncConnection, viewer: Viewer, organization_id: int, visibility: Permission | None = None
 ) -> OrganizationRecord | None:
     """The organization with its settings, its row locked until the transaction ends (on PostgreSQL; on
     SQLite, BEGIN IMMEDIATE already holds the database's write lock). Every write of an organization
@@ -104,13 +105,13 @@ async def lock_organization_row(
 
 
 async def lock_organization_of(
-    connection: AsyncConnection, viewer: Viewer, global_id: str, path: list[str], scope: Scope
+    connection: AsyncConnection, viewer: Viewer, global_id: str, path: list[str], permission: Permission
 ) -> OrganizationRecord:
-    """The organization of `global_id`, locked and authorized for `scope`."""
+    """The organization of `global_id`, locked and authorized for `permission`."""
     record = await lock_organization(connection, viewer, decode_id(global_id, "Organization", path))
     if record is None:
         raise fail(path, UserErrorCode.NOT_FOUND, f"There is no organization with id {global_id!r}.")
-    authorize(viewer, record.id, scope, path)
+    authorize(viewer, record.id, permission, path)
     return record
 
 
@@ -202,9 +203,9 @@ async def lock_organization_of_target(
     type_name: Literal["Project", "Repository"],
     global_id: str,
     path: list[str],
-    scope: Scope,
+    permission: Permission,
 ) -> tuple[OrganizationRecord, int]:
-    """The locked organization of a project or repository, authorized for `scope`, and the target's
+    """The locked organization of a project or repository, authorized for `permission`, and the target's
     primary key; NOT_FOUND when there is no such target the viewer may see."""
     key = decode_id(global_id, type_name, path)
     owner = organization_id_of_project if type_name == "Project" else organization_id_of_repository
@@ -212,9 +213,9 @@ async def lock_organization_of_target(
     organization = (
         None
         if organization_id is None
-        else await lock_organization(connection, viewer, organization_id, Scope.PROJECT_READ)
+        else await lock_organization(connection, viewer, organization_id, Permission.READ_PROJECTS)
     )
     if organization is None:
         raise MutationFailed([not_found(path, type_name, global_id)])
-    authorize(viewer, organization.id, scope, path)
+    authorize(viewer, organization.id, permission, path)
     return organization, key
