@@ -103,6 +103,7 @@ class GraphQLEndpoint:
         except TimeoutError:
             # The transaction cut short is rolled back: a write is whole or absent.
             raise self._stopped() from None
+        context.release()
         if context.stopped_at_deadline:
             raise self._stopped()
         executed, answer = _encoded(result)
