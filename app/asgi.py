@@ -1,4 +1,5 @@
-"""The ASGI application: /graphql, /healthz, /readyz and GraphiQL's files."""
+"""The ASGI application: /graphql, /healthz, /readyz, GraphiQL's files, and signing in to the settings
+page."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from strawberry.extensions import DisableIntrospection
 
@@ -30,8 +31,10 @@ from .garbage_collection import tune_garbage_collector
 from .graphiql import PREFIX as GRAPHIQL_FILES
 from .graphiql import build_graphiql
 from .graphql import GraphQLEndpoint
+from .graphql_over_http import ProtocolError
 from .response_cache import ResponseCache
 from .security_headers import SecurityHeaders
+from .sign_in import sign_in_routes
 from .trusted_documents import TrustedDocuments
 from .unexpected_errors import AnswerUnexpectedErrors
 
@@ -93,7 +96,10 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *(graphiql.routes if graphiql else []),
+            *sign_in_routes(database),
         ],
+        # /graphql answers its refusals itself, in GraphQL's shape; the pages' are one line of text.
+        exception_handlers={ProtocolError: _refusal},
         # Outermost first: the answer to an unexpected error gets the security headers too.
         middleware=[
             Middleware(SecurityHeaders, public_files=GRAPHIQL_FILES),
@@ -101,3 +107,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
+
+
+async def _refusal(_: Request, error: Exception) -> Response:
+    assert isinstance(error, ProtocolError)
+    return PlainTextResponse(error.message, status_code=error.status, headers=error.headers)

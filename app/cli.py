@@ -28,6 +28,7 @@ from .exchange_format import ImportFileError
 from .exporting import export_organizations
 from .importing import import_file
 from .logs import log_stray_output, logging_config
+from .sessions import create_sign_in_link
 from .tokens import TokenError, create_token, list_tokens, revoke_token
 
 T = TypeVar("T")
@@ -51,7 +52,8 @@ def run_with_engine(config: Config, work: Callable[[AsyncEngine], Awaitable[T]])
 
 
 def cmd_serve(config: Config, args: argparse.Namespace) -> None:
-    async def prepare(engine: AsyncEngine) -> str | None:
+    async def prepare(engine: AsyncEngine) -> tuple[str, str] | None:
+        """The demo owner's new token and a one-time sign-in link's code for it, with --demo."""
         await migrate.upgrade(engine)
         if not args.demo:
             return None
@@ -62,9 +64,10 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
         if empty:
             await create_demo_organization(engine)
         try:
-            return await create_token(engine, DEMO_SLUG, DEMO_OWNER, name="demo")
+            token = await create_token(engine, DEMO_SLUG, DEMO_OWNER, name="demo")
         except TokenError:
             return None  # the database holds other data, without the demo organization
+        return token, await create_sign_in_link(engine, token)
 
     # From the first line on (the migrations'), every line is in the server's format: one JSON object
     # each in production.
@@ -72,18 +75,23 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
     logging.config.dictConfig(log_config)
     log_stray_output()
     try:
-        token = run_with_engine(config, prepare)
+        demo = run_with_engine(config, prepare)
     except Exception:
         logger.exception("The database could not be prepared; the server does not start.")
         sys.exit(1)
-    url = f"http://{args.host}:{args.port}/graphql"
+    # A browser on this machine reaches a server listening on every interface at 127.0.0.1.
+    origin = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
     # The workers read their configuration from the environment: GraphiQL's headers editor starts with
     # the demo token, and with no token without --demo.
     os.environ.pop(DEMO_TOKEN_VARIABLE, None)
-    if token is not None:
+    if demo is not None:
+        token, link = demo
         os.environ[DEMO_TOKEN_VARIABLE] = token
-        logger.info("Demo organization %r ready. GraphiQL: %s", DEMO_SLUG, url)
+        logger.info("Demo organization %r ready. GraphiQL: %s/graphql", DEMO_SLUG, origin)
         logger.info('Demo owner token (shown once), for the headers: {"Authorization": "Bearer %s"}', token)
+        # The link holds a one-time code, not the token: it signs one browser in, and the access log
+        # leaves query strings out anyway.
+        logger.info("Settings page (the link signs a browser in once): %s/sign-in/link?code=%s", origin, link)
     uvicorn.run(
         "aisettings.app.main:create_app_from_environment",
         factory=True,

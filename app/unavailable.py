@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -24,6 +26,8 @@ BUSY = "The database is too busy to take this request now; retry in a few second
 DOWN = "The database is unavailable right now; retry in a few seconds."
 
 logger = logging.getLogger("aisettings.unavailable")
+
+T = TypeVar("T")
 
 
 def unavailable_message(error: BaseException | None) -> str | None:
@@ -69,6 +73,16 @@ def unavailable(error: BaseException) -> ProtocolError | None:
     if message is None:
         return None
     return ProtocolError(503, message, RETRY_AFTER, code=SERVICE_UNAVAILABLE)
+
+
+async def or_unavailable(work: Awaitable[T]) -> T:
+    """What `work` returns; the 503 refusal when the database cannot serve it now."""
+    try:
+        return await work
+    except Exception as error:
+        if (refusal := unavailable(error)) is None:
+            raise
+        raise refusal from None
 
 
 def is_unavailable(result: ExecutionResult) -> bool:

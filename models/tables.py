@@ -174,6 +174,24 @@ api_token = Table(
     Column("revoked_at", UTCDateTime, nullable=True),
 )
 
+# browser_session.kind: a signed-in browser, or a sign-in link not yet opened.
+SESSION = "session"
+LINK = "link"
+
+# A browser's sign-in (the settings page), made with an API token and as alive as it is: revoking the
+# token ends its sessions. Only the SHA-256 hash of the cookie's secret is stored. A `link` is a one-time
+# sign-in link (`serve --demo` prints one), made into a session when it is opened.
+browser_session = Table(
+    "browser_session",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hashed_secret", String(64), nullable=False, unique=True),
+    Column("token_id", ForeignKey("api_token.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, default=utc_now),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
 audit_entry = Table(
     "audit_entry",
     metadata,

@@ -11,7 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.models.access import PERMISSION_SCOPES, Permission, Scope, granted_scopes, hash_token
 from aisettings.models.best_effort import update_unless_locked
 from aisettings.models.database import FrequentRead
-from aisettings.models.tables import api_token, member, organization, user_account, utc_now
+from aisettings.models.tables import (
+    SESSION,
+    api_token,
+    browser_session,
+    member,
+    organization,
+    user_account,
+    utc_now,
+)
 
 # last_used_at is kept to the minute: writing it on every request would turn every read into a write.
 # It is best effort: a use is left unrecorded when another writer holds the lock its update needs.
@@ -45,36 +53,60 @@ class Viewer:
         return frozenset({self.organization_id}) if readable & self.scopes else frozenset()
 
 
-# Built once: it runs on every request. It reads the organization's data_version too, before the
-# operation reads anything (app/response_cache.py relies on that order).
-VIEWER_OF_TOKEN = FrequentRead(
-    select(
-        api_token.c.id,
-        api_token.c.scopes,
-        api_token.c.organization_id,
-        api_token.c.last_used_at,
-        user_account.c.login,
-        member.c.role,
-        organization.c.data_version,
+def _viewer_read(*, of_session: bool) -> FrequentRead:
+    """The read of a viewer by the hash of a token's secret, or of a browser session's, built once: it runs
+    on every request. It reads the organization's data_version too, before the operation reads anything
+    (app/response_cache.py relies on that order)."""
+    session_columns = (browser_session.c.kind, browser_session.c.expires_at) if of_session else ()
+    statement = (
+        select(
+            api_token.c.id,
+            api_token.c.hashed_secret,
+            api_token.c.scopes,
+            api_token.c.organization_id,
+            api_token.c.last_used_at,
+            user_account.c.login,
+            member.c.role,
+            organization.c.data_version,
+            *session_columns,
+        )
+        .join(user_account, user_account.c.id == api_token.c.user_id)
+        .join(organization, organization.c.id == api_token.c.organization_id)
+        .join(
+            member,
+            (member.c.organization_id == api_token.c.organization_id)
+            & (member.c.user_id == api_token.c.user_id),
+        )
+        .where(api_token.c.revoked_at.is_(None))
     )
-    .join(user_account, user_account.c.id == api_token.c.user_id)
-    .join(organization, organization.c.id == api_token.c.organization_id)
-    .join(
-        member,
-        (member.c.organization_id == api_token.c.organization_id) & (member.c.user_id == api_token.c.user_id),
-    )
-    .where(api_token.c.hashed_secret == bindparam("token_hash"), api_token.c.revoked_at.is_(None))
-)
+    if of_session:
+        # The session's kind and expiry are checked in _viewer: compared here, they would be parameters.
+        statement = statement.join(browser_session, browser_session.c.token_id == api_token.c.id)
+        return FrequentRead(statement.where(browser_session.c.hashed_secret == bindparam("secret_hash")))
+    return FrequentRead(statement.where(api_token.c.hashed_secret == bindparam("secret_hash")))
+
+
+VIEWER_OF_TOKEN = _viewer_read(of_session=False)
+VIEWER_OF_SESSION = _viewer_read(of_session=True)
 
 
 async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
     """The viewer of a token, or None when the token is unknown, revoked, or its user has left the
     organization."""
-    token_hash = hash_token(token)
-    row = await VIEWER_OF_TOKEN.one_or_none(engine, {"token_hash": token_hash})
-    if row is None:
-        return None
+    return await _viewer(engine, VIEWER_OF_TOKEN, token)
+
+
+async def authenticate_session(engine: AsyncEngine, session_secret: str) -> Viewer | None:
+    """The viewer of a browser session: its token's, while the session lasts and the token would be
+    accepted itself."""
+    return await _viewer(engine, VIEWER_OF_SESSION, session_secret)
+
+
+async def _viewer(engine: AsyncEngine, read: FrequentRead, secret: str) -> Viewer | None:
+    row = await read.one_or_none(engine, {"secret_hash": hash_token(secret)})
     now = utc_now()
+    if row is None or row.get("kind", SESSION) != SESSION or row.get("expires_at", now) < now:
+        return None
     if row["last_used_at"] is None or now - row["last_used_at"] >= LAST_USED_RESOLUTION:
         # Best effort: a read never waits for a writer to record it; a later request will.
         await update_unless_locked(engine, api_token, row["id"], {"last_used_at": now})
@@ -82,6 +114,6 @@ async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
         login=row["login"],
         organization_id=row["organization_id"],
         scopes=granted_scopes(row["role"], row["scopes"]),
-        token_hash=token_hash,
+        token_hash=row["hashed_secret"],
         data_version=row["data_version"],
     )
