@@ -1,5 +1,5 @@
-"""The ASGI application: /graphql, /healthz, /readyz, GraphiQL's files, and signing in to the settings
-page."""
+"""The ASGI application: /graphql, /healthz, /readyz, GraphiQL's files, the settings page and signing in
+to it."""
 
 from __future__ import annotations
 
@@ -34,6 +34,9 @@ from .graphql import GraphQLEndpoint
 from .graphql_over_http import ProtocolError
 from .response_cache import ResponseCache
 from .security_headers import SecurityHeaders
+from .sessions import session_viewer
+from .settings_page.files import PREFIX as SETTINGS_PAGE_FILES
+from .settings_page.routes import settings_page_routes
 from .sign_in import sign_in_routes
 from .trusted_documents import TrustedDocuments
 from .unexpected_errors import AnswerUnexpectedErrors
@@ -97,12 +100,15 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             Route("/readyz", readyz),
             *(graphiql.routes if graphiql else []),
             *sign_in_routes(database),
+            *settings_page_routes(
+                database, config.graphiql_assets, config.trusted_documents, viewer_of=session_viewer
+            ),
         ],
         # /graphql answers its refusals itself, in GraphQL's shape; the pages' are one line of text.
         exception_handlers={ProtocolError: _refusal},
         # Outermost first: the answer to an unexpected error gets the security headers too.
         middleware=[
-            Middleware(SecurityHeaders, public_files=GRAPHIQL_FILES),
+            Middleware(SecurityHeaders, public_files=(GRAPHIQL_FILES, SETTINGS_PAGE_FILES)),
             Middleware(AnswerUnexpectedErrors),
         ],
         lifespan=lifespan,

@@ -7,7 +7,7 @@ import html
 import json
 from dataclasses import dataclass
 
-from .files import INSTALL_HINT, PREACT_HTM, PageFiles
+from .files import INSTALL_HINT, PageFiles
 
 # Only this server's files run and style the page; it talks to this server alone, and its one form (sign
 # out) posts here.
@@ -36,7 +36,7 @@ SHELL = """<!doctype html>
 <title>{title}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{stylesheet}">
-<link rel="modulepreload" href="{preact}">
+{preloads}
 <script type="module" src="{entry}"></script>
 </head>
 <body>
@@ -92,7 +92,9 @@ def shell_html(files: PageFiles, view: View, login: str, documents: dict[str, st
     return SHELL.format(
         title=html.escape(f"{title[view.kind]} · {view.project or view.organization} · aisettings"),
         stylesheet=files.url(STYLESHEET),
-        preact=files.url(PREACT_HTM),
+        preloads="\n".join(
+            f'<link rel="modulepreload" href="{files.url(path)}">' for path in files.by_path if path.endswith(".js")
+        ),
         entry=files.url(ENTRY_MODULE),
         header=HEADER.format(organization=html.escape(view.organization), login=html.escape(login)),
         attributes=attributes,

@@ -1,22 +1,22 @@
 """The page's routes: the three views, for a signed-in member of their organization (a visit without a
-session goes to sign in, and comes back), and the page's files."""
+session goes to sign in, and comes back: app/sign_in.py), and the page's files."""
 
 from __future__ import annotations
 
 import logging
-import urllib.parse
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from aisettings.models.tables import organization, project
 from aisettings.resolvers.viewer import Viewer
 
+from ..sign_in import sign_in_redirect
 from .documents import operation_document_ids
 from .files import INSTALL_HINT, PREFIX, PageFiles, PreactMissingError, files_endpoint, page_files
 from .html_pages import CONTENT_SECURITY_POLICY, View, not_found_html, preact_missing_html, shell_html
@@ -24,7 +24,6 @@ from .html_pages import CONTENT_SECURITY_POLICY, View, not_found_html, preact_mi
 logger = logging.getLogger(__name__)
 
 ViewerOfRequest = Callable[[AsyncEngine, Request], Awaitable[Viewer | None]]
-SIGN_IN = "/sign-in"
 POLICY = {"content-security-policy": CONTENT_SECURITY_POLICY}
 
 
@@ -43,8 +42,7 @@ def settings_page_routes(
         async def serve(request: Request) -> Response:
             viewer = await viewer_of(engine, request)
             if viewer is None:
-                query = urllib.parse.urlencode({"next": request.url.path})
-                return RedirectResponse(f"{SIGN_IN}?{query}", status_code=303)
+                return sign_in_redirect(request)
             view = View(kind, request.path_params["organization"], request.path_params.get("project"))
             if not await _visible(engine, viewer, view):
                 return HTMLResponse(not_found_html(files), status_code=404, headers=POLICY)

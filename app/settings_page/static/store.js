@@ -268,8 +268,9 @@ export function createStore(request, view) {
     const key = `repository:${repository.id}`;
     const payload = await repositoryCall(key, 'UpdateRepository', 'updateRepository', { repositoryId: repository.id, ...changes });
     if (!payload) return false;
-    replaceRepository(slug, payload.repository);
-    setResult(key, { status: 'done', message: done(payload.repository), errors: {} });
+    const updated = { ...repository, ...payload.repository };
+    replaceRepository(slug, updated);
+    setResult(key, { status: 'done', message: done(updated), errors: {} });
     return true;
   }
 

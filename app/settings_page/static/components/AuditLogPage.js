@@ -109,7 +109,7 @@ export function AuditLogPage({ store, request }) {
             <div class="audit-batch-header">
               <span class="audit-actor">${batch.entries[0].actor}</span>
               <time datetime=${batch.entries[0].createdAt}>${new Date(batch.entries[0].createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })}</time>
-              ${batch.entries.length > 1 && html`<span class="badge">${batch.entries.length} changes in one save</span>`}
+              ${batch.entries.length > 1 && html`<span class="badge">${batch.entries.length} changes in one batch</span>`}
             </div>
             <ul class="audit-entries">
               ${batch.entries.map((entry) => html`

@@ -35,7 +35,7 @@ export function ProjectList({ store }) {
       <div class="list-header">
         <label class="checkbox-field">
           <input type="checkbox" data-test-id="select-all-projects" checked=${selection.all}
-            disabled=${!projects.totalCount}
+            disabled=${!projects.totalCount || !projects.nodes[0]?.viewerCanAdminister}
             onChange=${(event) => actions.setSelectAll(event.currentTarget.checked)} />
           <span>Select all ${projects.totalCount ?? ''} matching projects</span>
         </label>

@@ -29,7 +29,7 @@ export function ProjectRow({ store, project, organizationSlug }) {
     <li class=${`project-row${open ? ' project-row-open' : ''}`} data-test-id="project-row" data-project-slug=${project.slug}>
       <div class="project-summary">
         <input type="checkbox" class="project-select" data-test-id="select-project" checked=${selected}
-          disabled=${selection.all} aria-label=${`Select ${project.slug}`}
+          disabled=${selection.all || !project.viewerCanAdminister} aria-label=${`Select ${project.slug}`}
           onChange=${(event) => store.actions.setSelected(project.slug, project.id, event.currentTarget.checked)} />
         <div class="project-name">
           <a href=${`/organizations/${organizationSlug}/projects/${project.slug}/settings/ai/`}>${project.name}</a>
