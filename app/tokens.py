@@ -12,6 +12,9 @@ from aisettings.models.access import ROLE_SCOPES, Scope, hash_token, new_token_s
 from aisettings.models.database import write_transaction
 from aisettings.models.tables import api_token, member, organization, user_account, utc_now
 
+# Of a prefix given to `token revoke`: `ais_` and four characters of the secret.
+MIN_PREFIX = 8
+
 
 class TokenError(ValueError):
     pass
@@ -97,12 +100,23 @@ async def list_tokens(engine: AsyncEngine, organization_slug: str | None = None)
     ]
 
 
-async def revoke_token(engine: AsyncEngine, token_id: int) -> None:
+async def revoke_token(engine: AsyncEngine, reference: str) -> int:
+    """Revokes the active token of this id, or of this prefix as `token list` shows it; its id."""
+    prefix = reference.strip().rstrip("…")
+    if not prefix.isdigit() and len(prefix) < MIN_PREFIX:
+        raise TokenError(f"Give the token's id or at least {MIN_PREFIX} characters of its prefix.")
+    match = api_token.c.id == int(prefix) if prefix.isdigit() else api_token.c.prefix.startswith(prefix)
     async with write_transaction(engine) as connection:
-        result = await connection.execute(
-            update(api_token)
-            .where(api_token.c.id == token_id, api_token.c.revoked_at.is_(None))
-            .values(revoked_at=utc_now())
+        ids = (
+            (await connection.execute(select(api_token.c.id).where(match, api_token.c.revoked_at.is_(None))))
+            .scalars()
+            .all()
         )
-    if result.rowcount == 0:
-        raise TokenError(f"There is no active token with id {token_id}.")
+        if len(ids) > 1:
+            raise TokenError(f"{len(ids)} active tokens start with {prefix!r}: give more of it, or the id.")
+        if not ids:
+            raise TokenError(f"There is no active token with the id or prefix {prefix!r}.")
+        await connection.execute(
+            update(api_token).where(api_token.c.id == ids[0]).values(revoked_at=utc_now())
+        )
+    return int(ids[0])

@@ -167,7 +167,7 @@ async def test_revoking_the_token_ends_its_sessions(client: httpx.AsyncClient, e
     await signed_in(client, await make_token(engine, await make_organization(engine), "alice"))
     [token] = await list_tokens(engine)
 
-    await revoke_token(engine, token.id)
+    await revoke_token(engine, str(token.id))
 
     response = await viewer_by_cookie(client)
     assert response.status_code == 401
