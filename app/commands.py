@@ -52,13 +52,15 @@ class DatabaseUnusableError(CommandError):
 
 def run(args: argparse.Namespace) -> None:
     """Runs the command `args` names."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command_name not in ("serve", "db"):
-        # Alembic announces every run; a command that merely brings the database up to date says nothing.
-        logging.getLogger("alembic").setLevel(logging.WARNING)
     command: Callable[[Config, argparse.Namespace], None] = globals()[f"cmd_{args.command_name}"]
     try:
-        command(Config.from_environment(), args)
+        config = Config.from_environment()
+        # Every line in the server's format, one JSON object each in production, from the first on.
+        logging.config.dictConfig(logging_config(json_lines=config.json_logs))
+        if args.command_name not in ("serve", "db"):
+            # Alembic announces every run; a command that merely brings the database up to date is quiet.
+            logging.getLogger("alembic").setLevel(logging.WARNING)
+        command(config, args)
     except (CommandError, ConfigurationError, TokenError, DemoExistsError) as error:
         if args.debug:
             raise
@@ -137,10 +139,6 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
             return None  # the database holds other data, without the demo organization
         return token, await create_sign_in_link(engine, token)
 
-    # From the first line on (the migrations'), every line is in the server's format: one JSON object
-    # each in production.
-    log_config = logging_config(json_lines=config.json_logs)
-    logging.config.dictConfig(log_config)
     log_stray_output()
     try:
         demo = run_with_engine(config, prepare, creating=True)
@@ -169,7 +167,7 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_config=log_config,
+        log_config=logging_config(json_lines=config.json_logs),
     )
 
 

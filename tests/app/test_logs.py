@@ -143,6 +143,20 @@ async def test_a_server_that_cannot_start_says_why_in_json_lines_too(tmp_path: P
     assert "exception" not in failure  # one line: the cause is outside this process
 
 
+async def test_every_line_a_command_prints_in_production_is_a_json_object(tmp_path: Path) -> None:
+    log = tmp_path / "upgrade.log"
+    database = f"sqlite:///{tmp_path}/new.db"
+
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            *CLI, "db", "upgrade", env={**os.environ, **PRODUCTION, "DATABASE_URL": database}, stderr=output
+        )
+        status = await process.wait()
+
+    assert status == 0
+    assert {line["logger"] for line in json_lines(log)} == {"alembic.runtime.migration"}
+
+
 # What serve's processes may print besides their loggers' lines: a warning, an exception that escapes a
 # thread (aiosqlite's thread sometimes outlives a failed connection's event loop), another library's log.
 STRAY_OUTPUT = """
