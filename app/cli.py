@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--user", required=True, help="the member's login")
     create.add_argument("--name", default="cli", help="a name that tells the token apart (default: cli)")
     create.add_argument("--scopes", help="comma-separated, at most the role's (default: all of the role's)")
+    create.add_argument(
+        "--expires-in",
+        metavar="DURATION_OR_DATE",
+        help="90d, 12h, 30m, or a date such as 2027-03-31 (UTC); default: never",
+    )
     listing = token_commands.add_parser("list", help="list tokens (never their secrets)")
     listing.add_argument("--org", help="only this organization's tokens")
     revoke = token_commands.add_parser("revoke", help="revoke a token at once")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import logging
 import logging.config
@@ -23,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models import migrate
-from aisettings.models.tables import organization
+from aisettings.models.tables import organization, utc_now
 from aisettings.schema.schema import build_schema
 
 from .config import DEMO_TOKEN_VARIABLE, Config, ConfigurationError
@@ -35,7 +36,7 @@ from .exporting import export_organizations
 from .importing import import_file, read_import_file
 from .logs import log_stray_output, logging_config
 from .sessions import create_sign_in_link
-from .tokens import TokenError, create_token, list_tokens, revoke_token
+from .tokens import TokenError, TokenInfo, create_token, expiry, list_tokens, revoke_token
 
 T = TypeVar("T")
 
@@ -191,23 +192,35 @@ def cmd_export(config: Config, args: argparse.Namespace) -> None:
 def cmd_token(config: Config, args: argparse.Namespace) -> None:
     if args.token_command == "create":
         asked = None if args.scopes is None else [s.strip() for s in args.scopes.split(",") if s.strip()]
-        secret = run_with_engine(config, lambda e: create_token(e, args.org, args.user, args.name, asked))
+        expires_at = None if args.expires_in is None else expiry(args.expires_in, utc_now())
+        secret = run_with_engine(
+            config, lambda e: create_token(e, args.org, args.user, args.name, asked, expires_at)
+        )
         print(secret)
         print("Store it now: it is shown only once.", file=sys.stderr)
     elif args.token_command == "list":
         tokens = run_with_engine(config, lambda e: list_tokens(e, args.org))
         print("ID\tPREFIX\tORGANIZATION\tUSER\tNAME\tSCOPES\tLAST USED\tSTATE")
+        now = utc_now()
         for token in tokens:
-            state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+            state = _token_state(token, now)
             used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
             scopes = ",".join(token.scopes) if token.scopes is not None else "role"
             print(
                 f"{token.id}\t{token.prefix}…\t{token.organization}\t{token.login}\t{token.name}\t"
-                f"scopes={scopes}\tlast used {used}\t{state}"
+                f"{scopes}\t{used}\t{state}"
             )
     else:
         revoked = run_with_engine(config, lambda e: revoke_token(e, args.token))
         print(f"Token {revoked} revoked.")
+
+
+def _token_state(token: TokenInfo, now: dt.datetime) -> str:
+    if token.revoked_at is not None:
+        return f"revoked {token.revoked_at:%Y-%m-%d}"
+    if token.expires_at is None:
+        return "active"
+    return f"{'expired' if token.expires_at <= now else 'active, expires'} {token.expires_at:%Y-%m-%d %H:%M}"
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sqlite3
 import subprocess
 import sys
@@ -12,13 +13,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.cli import build_parser, main
 from aisettings.app.config import Config, ConfigurationError
 from aisettings.app.tokens import create_token
-from aisettings.models.tables import Role
+from aisettings.models.tables import Role, api_token
 from tests.cli import run_cli
 from tests.databases import ON_SQLITE
 from tests.factories import Org, make_member, make_organization
@@ -237,6 +239,55 @@ async def test_a_prefix_too_short_to_tell_tokens_apart_revokes_nothing(
     assert status == 1
     assert "at least 8 characters" in capsys.readouterr().err
     assert (await post(client, secret, VIEWER)).status_code == 200
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_a_token_created_to_expire_works_until_then_and_says_so_in_the_list(
+    engine: AsyncEngine, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+    await run_cli(
+        "token", "create", "--org", "acme", "--user", "alice", "--name", "q1", "--expires-in", "90d"
+    )
+    secret = capsys.readouterr().out.strip()
+
+    await run_cli("token", "list")
+
+    state = _token_row(capsys.readouterr().out, "q1")[7]
+    in_90_days = dt.datetime.now(dt.UTC) + dt.timedelta(days=90)
+    assert state.startswith(f"active, expires {in_90_days:%Y-%m-%d}")
+    assert (await post(client, secret, VIEWER)).status_code == 200
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_an_expired_token_is_refused_with_its_own_message(
+    engine: AsyncEngine, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+    secret = await create_token(engine, "acme", "alice", name="old")
+    async with engine.begin() as connection:
+        await connection.execute(update(api_token).values(expires_at=dt.datetime.now(dt.UTC)))
+
+    response = await post(client, secret, VIEWER)
+    await run_cli("token", "list")
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["message"].startswith("The API token has expired")
+    assert _token_row(capsys.readouterr().out, "old")[7].startswith("expired ")
+
+
+@pytest.mark.parametrize("expires_in", ["soon", "0d", "2001-01-01", "90 days"])
+@pytest.mark.usefixtures("database_environment")
+async def test_an_expiry_that_is_not_a_future_duration_or_date_is_one_line(
+    engine: AsyncEngine, expires_in: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+
+    status = await run_cli("token", "create", "--org", "acme", "--user", "alice", "--expires-in", expires_in)
+
+    assert status == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert expires_in in line
 
 
 # --- failures: one line each ------------------------------------------------------------------------------
@@ -479,7 +530,7 @@ async def test_db_current_prints_the_head_revision(capsys: pytest.CaptureFixture
     status = await run_cli("db", "current")
 
     assert status == 0
-    assert capsys.readouterr().out.strip() == "Current revision: 0003"
+    assert capsys.readouterr().out.strip() == "Current revision: 0004"
 
 
 # --- help ----------------------------------------------------------------------------------------------
