@@ -26,6 +26,7 @@ from aisettings.models.limits import (
     MAX_BATCH_ID_LENGTH,
     MAX_CLIENT_MUTATION_ID_LENGTH,
     MAX_CURSOR_LENGTH,
+    MAX_REPOSITORY_NAME_LENGTH,
     MAX_SEARCH_LENGTH,
     MAX_SLUG_LENGTH,
 )
@@ -44,6 +45,8 @@ UNSTORABLE = "A string of the request holds a NUL character or an unpaired surro
 LIMITS_BY_COORDINATE: Mapping[str, int] = {
     "Query.organization(slug:)": MAX_SLUG_LENGTH,
     "Organization.project(slug:)": MAX_SLUG_LENGTH,
+    "Organization.repository(name:)": MAX_REPOSITORY_NAME_LENGTH,
+    "RepositoryReference.name": MAX_REPOSITORY_NAME_LENGTH,
     "ProjectFilter.search": MAX_SEARCH_LENGTH,
     "ProjectFilter.slugs": MAX_SLUG_LENGTH,
     "AuditLogFilter.batchId": MAX_BATCH_ID_LENGTH,

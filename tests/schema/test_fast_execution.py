@@ -99,6 +99,18 @@ def variables_for(name: str, operation: str, given: dict[str, Any]) -> dict[str,
             "branchPatterns": ["main", "release/*"],
         },
     }
+    lookups: dict[str, dict[str, Any]] = {
+        "RepositorySettings": {"provider": "GITHUB", "name": "ACME/Web"},
+        "RepositoriesByName": {
+            "references": [
+                {"provider": "GITHUB", "name": "acme/api"},
+                {"provider": "GITLAB", "name": "acme/api"},
+                {"provider": "GITHUB", "name": "acme/web"},
+            ]
+        },
+    }
+    if name in lookups:
+        return {"slug": "acme", **lookups[name]}
     if operation in inputs:
         return {"input": inputs[operation]}
     if name in inputs:

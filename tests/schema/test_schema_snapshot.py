@@ -82,6 +82,11 @@ VARIABLES: dict[str, Callable[[dict[str, str]], dict[str, Any]]] = {
     "SettingsPageProjects": lambda ids: {"slug": "acme", "filter": {"search": "we", "hasOverrides": True}},
     "SettingsPageProject": lambda ids: {"slug": "acme", "projectSlug": "web"},
     "AuditTargets": lambda ids: {"ids": [ids["project"]]},
+    "RepositorySettings": lambda ids: {"slug": "acme", "provider": "GITHUB", "name": "acme/web"},
+    "RepositoriesByName": lambda ids: {
+        "slug": "acme",
+        "references": [{"provider": "GITHUB", "name": "acme/web"}],
+    },
 }
 
 PROJECT_ID_QUERY = 'query { organization(slug: "acme") { project(slug: "web") { id } } }'
