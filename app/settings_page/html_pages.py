@@ -53,7 +53,9 @@ HEADER = """<header class="top-bar">
 <a class="brand" href="/organizations/{organization}/settings/ai/">aisettings</a>
 <span class="top-bar-organization">{organization}</span>
 <span class="top-bar-viewer">Signed in as <strong>{login}</strong></span>
-<form method="post" action="/sign-out" class="sign-out"><button type="submit" class="button">Sign out</button></form>
+<form method="post" action="/sign-out" class="sign-out">
+<button type="submit" class="button">Sign out</button>
+</form>
 </header>"""
 
 MESSAGE = """<!doctype html>
@@ -77,7 +79,8 @@ MESSAGE = """<!doctype html>
 
 
 def shell_html(files: PageFiles, view: View, login: str, documents: dict[str, str]) -> str:
-    """The page of `view` for the viewer `login`; static/main.js reads the data attributes of #settings-page."""
+    """The page of `view` for the viewer `login`; static/main.js reads the data attributes of
+    #settings-page."""
     data = {
         "view": view.kind,
         "organization": view.organization,
@@ -88,12 +91,18 @@ def shell_html(files: PageFiles, view: View, login: str, documents: dict[str, st
     attributes = "".join(
         f' data-{name}="{html.escape(value)}"' for name, value in data.items() if value is not None
     )
-    title = {"organization": "AI settings", "project": "Project AI settings", "audit": "AI settings audit log"}
+    title = {
+        "organization": "AI settings",
+        "project": "Project AI settings",
+        "audit": "AI settings audit log",
+    }
     return SHELL.format(
         title=html.escape(f"{title[view.kind]} · {view.project or view.organization} · aisettings"),
         stylesheet=files.url(STYLESHEET),
         preloads="\n".join(
-            f'<link rel="modulepreload" href="{files.url(path)}">' for path in files.by_path if path.endswith(".js")
+            f'<link rel="modulepreload" href="{files.url(path)}">'
+            for path in files.by_path
+            if path.endswith(".js")
         ),
         entry=files.url(ENTRY_MODULE),
         header=HEADER.format(organization=html.escape(view.organization), login=html.escape(login)),

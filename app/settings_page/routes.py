@@ -64,7 +64,9 @@ async def _visible(engine: AsyncEngine, viewer: Viewer, view: View) -> bool:
     """Whether the view's organization (and project) exist and are the viewer's."""
     async with engine.connect() as connection:
         organization_id = (
-            await connection.execute(select(organization.c.id).where(organization.c.slug == view.organization))
+            await connection.execute(
+                select(organization.c.id).where(organization.c.slug == view.organization)
+            )
         ).scalar_one_or_none()
         if organization_id is None or organization_id != viewer.organization_id:
             return False

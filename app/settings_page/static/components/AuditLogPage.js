@@ -14,8 +14,9 @@ const ACTIONS = {
   REPOSITORY_REMOVED: 'Repository removed',
 };
 
-function formatJson(value) {
-  if (value === null || value === undefined) return 'inherit';
+// null is "inherit" for a project's override, and "none" elsewhere (a repository before it was added).
+function formatJson(value, targetType) {
+  if (value === null || value === undefined) return targetType === 'PROJECT' ? 'inherit' : 'none';
   if (Array.isArray(value)) return value.length ? value.join(', ') : 'none';
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   return String(value);
@@ -23,7 +24,10 @@ function formatJson(value) {
 
 function targetName(entry, targets) {
   const target = targets[entry.targetId];
-  if (!target) return `${entry.targetType.toLowerCase()} (deleted)`;
+  if (!target) {
+    const named = entry.changes.find((change) => change.field === 'name');
+    return named ? `${named.before ?? named.after} (since removed)` : `a ${entry.targetType.toLowerCase()} since removed`;
+  }
   if (entry.targetType === 'REPOSITORY') return `${target.name}${target.project ? ` in ${target.project.slug}` : ''}`;
   return target.slug ?? target.name;
 }
@@ -116,7 +120,7 @@ export function AuditLogPage({ store, request }) {
                 <li class="audit-entry" data-test-id="audit-entry" data-action=${entry.action}>
                   <p><strong>${ACTIONS[entry.action] ?? entry.action}</strong>: ${targetName(entry, log.targets)}</p>
                   ${entry.changes.length > 0 && html`<ul class="audit-changes">
-                    ${entry.changes.map((change) => html`<li><code>${change.field}</code> ${formatJson(change.before)} <span aria-label="changed to">→</span> ${formatJson(change.after)}</li>`)}
+                    ${entry.changes.map((change) => html`<li><code>${change.field}</code> ${formatJson(change.before, entry.targetType)} <span aria-label="changed to">→</span> ${formatJson(change.after, entry.targetType)}</li>`)}
                   </ul>`}
                 </li>`)}
             </ul>

@@ -68,11 +68,11 @@ function RepositoryRow({ store, slug, repository, editable, readonlyId }) {
             onInput=${(event) => setPatterns(event.currentTarget.value)}
             onBlur=${savePatterns}
             onKeyDown=${(event) => { if (event.key === 'Enter') { event.preventDefault(); savePatterns(); } }} />
-          <span id=${`${base}-patterns-help`} class="help">Globs, separated by commas; saved when you leave the field or press Enter.</span>
         </span>
         <button type="button" class="button button-small" disabled=${!editable} data-test-id="remove-repository"
           onClick=${() => setConfirming(true)}>Remove</button>
       </div>
+      <p id=${`${base}-patterns-help`} class="help repository-help">Branch patterns are globs, separated by commas; they are saved when you leave the field or press Enter.</p>
       <${Result} result=${result} id=${`${base}-result`} />
       <${ConfirmDialog} id=${`${base}-remove`} open=${confirming} title=${`Remove ${repository.name}?`} confirmLabel="Remove"
         testId="remove-repository-dialog" onCancel=${() => setConfirming(false)}

@@ -1,7 +1,7 @@
 // A switch (WAI-ARIA APG): a button with role="switch" whose aria-checked says whether it is on.
 import { html } from '../vendor/preact-htm.js';
 
-export function Switch({ id, label, checked, disabled, onChange, testId, describedBy, hideLabel = false }) {
+export function Switch({ id, label, checked, disabled, onChange, testId, describedBy }) {
   return html`
     <span class="switch-field">
       <button
@@ -18,7 +18,7 @@ export function Switch({ id, label, checked, disabled, onChange, testId, describ
       >
         <span class="switch-track" aria-hidden="true"><span class="switch-thumb"></span></span>
       </button>
-      <span id=${`${id}-label`} class=${hideLabel ? 'visually-hidden' : 'switch-label'}>${label}</span>
+      <span id=${`${id}-label`} class="switch-label">${label}</span>
       <span class="switch-state" aria-hidden="true">${checked ? 'On' : 'Off'}</span>
     </span>
   `;
