@@ -110,6 +110,23 @@ MUTATIONS = {
             "projectStoppingPoint": "MERGE",
         },
     ),
+    "saveSettings-organization": Mutation(
+        "saveSettings",
+        "SaveSettingsInput",
+        "organization { id } projects { id } auditEntries { id } batchId",
+        {"organization": None, "projects": [], "auditEntries": [], "batchId": None},
+        lambda ids: {"organizationId": ids.organization, "organization": {"fixEnabled": True}},
+    ),
+    "saveSettings-projects": Mutation(
+        "saveSettings",
+        "SaveSettingsInput",
+        "organization { id } projects { id } auditEntries { id } batchId",
+        {"organization": None, "projects": [], "auditEntries": [], "batchId": None},
+        lambda ids: {
+            "organizationId": ids.organization,
+            "projects": [{"projectId": ids.project, "changes": {"fixEnabled": True}}],
+        },
+    ),
     "addRepository": Mutation(
         "addRepository",
         "AddRepositoryInput",
@@ -152,6 +169,8 @@ MATRIX = {
     "resetProjectSettings": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
     "setStoppingPoint-organization": ("FORBIDDEN", "FORBIDDEN", ALLOWED, "NOT_FOUND"),
     "setStoppingPoint-projects": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
+    "saveSettings-organization": ("FORBIDDEN", "FORBIDDEN", ALLOWED, "NOT_FOUND"),
+    "saveSettings-projects": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
     "addRepository": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
     "updateRepository": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
     "removeRepository": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
@@ -397,6 +416,16 @@ INVALID_INPUTS: dict[str, tuple[str, str, Callable[[Targets], dict[str, Any]]]] 
         "setStoppingPoint-projects",
         "member",
         lambda ids: {"projectIds": [ids.project] * TOO_MANY},
+    ),
+    "saveSettings-null-organization-value-and-stale-version": (
+        "saveSettings-organization",
+        "admin",
+        lambda ids: {"organization": {"fixEnabled": None, "expectedVersion": 99}},
+    ),
+    "saveSettings-too-many-projects": (
+        "saveSettings-projects",
+        "member",
+        lambda ids: {"projects": [{"projectId": ids.project, "changes": {}}] * TOO_MANY},
     ),
 }
 
