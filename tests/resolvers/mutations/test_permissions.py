@@ -59,6 +59,12 @@ class Mutation:
         )
 
 
+# What saveSettings answers besides its userErrors and clientMutationId, and what it is when refused.
+SAVE_SETTINGS_RESULTS: tuple[str, dict[str, Any]] = (
+    "organization { id } projects { id } auditEntries { id } batchId",
+    {"organization": None, "projects": [], "auditEntries": [], "batchId": None},
+)
+
 MUTATIONS = {
     "updateOrganizationSettings": Mutation(
         "updateOrganizationSettings",
@@ -113,15 +119,13 @@ MUTATIONS = {
     "saveSettings-organization": Mutation(
         "saveSettings",
         "SaveSettingsInput",
-        "organization { id } projects { id } auditEntries { id } batchId",
-        {"organization": None, "projects": [], "auditEntries": [], "batchId": None},
+        *SAVE_SETTINGS_RESULTS,
         lambda ids: {"organizationId": ids.organization, "organization": {"fixEnabled": True}},
     ),
     "saveSettings-projects": Mutation(
         "saveSettings",
         "SaveSettingsInput",
-        "organization { id } projects { id } auditEntries { id } batchId",
-        {"organization": None, "projects": [], "auditEntries": [], "batchId": None},
+        *SAVE_SETTINGS_RESULTS,
         lambda ids: {
             "organizationId": ids.organization,
             "projects": [{"projectId": ids.project, "changes": {"fixEnabled": True}}],
