@@ -57,6 +57,10 @@ class OrganizationChanges:
         given = self.locked_settings
         return None if given is None or given.value is None else frozenset(given.value)
 
+    def applied_to(self, settings: OrganizationSettingsValues) -> OrganizationSettingsValues:
+        """The organization's `settings` as these changes will leave them."""
+        return organization_settings_after(settings, self.explicit_values, self.locks)
+
 
 def organization_changes_errors(
     organization: OrganizationRecord, changes: OrganizationChanges, path: list[str]
@@ -91,13 +95,6 @@ def organization_changes_errors(
             )
         )
     return errors
-
-
-def organization_settings_changed(
-    organization: OrganizationRecord, changes: OrganizationChanges
-) -> OrganizationSettingsValues:
-    """The organization's settings as `changes` will leave them."""
-    return organization_settings_after(organization.settings, changes.explicit_values, changes.locks)
 
 
 async def apply_organization_changes(

@@ -21,7 +21,6 @@ from .organization_settings import (
     OrganizationChanges,
     apply_organization_changes,
     organization_changes_errors,
-    organization_settings_changed,
 )
 from .project_settings import ProjectChanges, project_changes_errors
 from .settings_changes import apply_overrides_per_project
@@ -62,7 +61,7 @@ async def save_settings(
         settings = organization.settings
         if organization_changes is not None:
             errors += organization_changes_errors(organization, organization_changes, [INPUT, "organization"])
-            settings = organization_settings_changed(organization, organization_changes)
+            settings = organization_changes.applied_to(settings)
         targets, project_errors = await _projects(connection, organization.id, settings, project_changes)
         raise_if_any(errors + project_errors)
         audit = unit.audit(organization.id)
@@ -87,9 +86,9 @@ async def _projects(
     settings: OrganizationSettingsValues,
     project_changes: list[ProjectChanges],
 ) -> tuple[list[tuple[ProjectRecord, ProjectChanges]], list[UserError]]:
-    """Each project with its changes, in order, and every error of them in order: a project that is not
-    the organization's (NOT_FOUND) or is there before (DUPLICATE), and what updateProjectSettings refuses
-    in its changes, judged against the organization's `settings` as the call leaves them."""
+    """Each project with its changes, in order, and every error of them: an id that is no project of the
+    organization (NOT_FOUND) or one given before (DUPLICATE), and what updateProjectSettings refuses in a
+    project's changes, judged against the organization's `settings` as the call leaves them."""
     global_ids = [changes.project_id for changes in project_changes]
     keys, malformed = decode_ids(global_ids, "Project", PROJECTS, PROJECT_ID)
     found = await load_projects(connection, organization_id, [key for key in keys if key is not None])
