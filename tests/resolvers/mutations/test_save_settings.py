@@ -26,7 +26,7 @@ update_project = mutation(document("UpdateProjectSettings"), "updateProjectSetti
 @dataclass(frozen=True)
 class Acme:
     """acme (fixEnabled true, stoppingPoint locked) with projects web (overriding scanEnabled), api and
-    docs, and an owner's token."""
+    docs, and a token of alice, an owner unless the test says another role."""
 
     org: Org
     token: str
