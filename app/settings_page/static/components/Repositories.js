@@ -64,7 +64,7 @@ function RepositoryRow({ store, slug, repository, editable, readonlyId }) {
           <label for=${`${base}-patterns`}>Branch patterns</label>
           <input id=${`${base}-patterns`} type="text" value=${text} disabled=${!editable} data-test-id="branch-patterns-input"
             placeholder="Default branch only" aria-invalid=${patternError ? 'true' : null}
-            aria-describedby=${patternError ? `${base}-result` : `${base}-patterns-help`}
+            aria-describedby=${patternError ? `${base}-result` : `repositories-${slug}-help`}
             onInput=${(event) => setPatterns(event.currentTarget.value)}
             onBlur=${savePatterns}
             onKeyDown=${(event) => { if (event.key === 'Enter') { event.preventDefault(); savePatterns(); } }} />
@@ -72,7 +72,6 @@ function RepositoryRow({ store, slug, repository, editable, readonlyId }) {
         <button type="button" class="button button-small" disabled=${!editable} data-test-id="remove-repository"
           onClick=${() => setConfirming(true)}>Remove</button>
       </div>
-      <p id=${`${base}-patterns-help`} class="help repository-help">Branch patterns are globs, separated by commas; they are saved when you leave the field or press Enter.</p>
       <${Result} result=${result} id=${`${base}-result`} />
       <${ConfirmDialog} id=${`${base}-remove`} open=${confirming} title=${`Remove ${repository.name}?`} confirmLabel="Remove"
         testId="remove-repository-dialog" onCancel=${() => setConfirming(false)}
@@ -136,6 +135,7 @@ export function Repositories({ store, slug, repositories, editable, readonlyId }
   return html`
     <section class="repositories" aria-labelledby=${`repositories-${slug}`}>
       <h3 id=${`repositories-${slug}`}>Repositories <span class="count">${repositories.length}</span></h3>
+      <p id=${`repositories-${slug}-help`} class="help">Saved as soon as you change them. Branch patterns are globs separated by commas, saved when you leave the field or press Enter; none: the default branch only.</p>
       ${repositories.length
         ? html`<ul class="repository-list">${repositories.map((repository) => html`<${RepositoryRow} key=${repository.id}
             store=${store} slug=${slug} repository=${repository} editable=${editable} readonlyId=${readonlyId} />`)}</ul>`

@@ -23,6 +23,8 @@ export function SaveBar({ store }) {
           ${save.status === 'idle' && save.messages.length > 0 && html`<p class="result" role="status">${save.messages.join(' ')}</p>`}
           ${count > 0 && save.status !== 'conflict' && save.status !== 'failed' &&
             html`<p class="draft-count" data-test-id="draft-count">${count === 1 ? 'One unsaved change' : `${count} unsaved changes`}</p>`}
+          ${count === 0 && save.status === 'idle' && save.messages.length === 0 &&
+            html`<p class="help">Changes to settings stay a draft until you save them; repositories are saved as you change them.</p>`}
         </div>
         <div class="save-actions">
           <button type="button" class="button" disabled=${!count || saving} onClick=${actions.discardDraft} data-test-id="discard-changes">Discard</button>
