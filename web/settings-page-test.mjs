@@ -10,6 +10,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, selectors } from 'playwright-core';
+import { CHROMIUM, LOCAL_HOSTS } from './chromium.mjs';
 
 const [screenshots] = process.argv.slice(2);
 const { AISETTINGS_URL: graphqlUrl, AISETTINGS_TOKEN: ownerToken, AISETTINGS_CLI: cli } = process.env;
@@ -21,7 +22,6 @@ const origin = new URL(graphqlUrl).origin;
 const ORG = 'demo';
 const ORG_PAGE = `${origin}/organizations/${ORG}/settings/ai/`;
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
 if (screenshots) mkdirSync(screenshots, { recursive: true });
 
 selectors.setTestIdAttribute('data-test-id');
@@ -578,20 +578,7 @@ async function auditEntries(token) {
 
 let browser;
 async function main() {
-browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox', // CI runs as root, where Chromium's sandbox cannot start
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    // Every other host fails to resolve: a page that needs one cannot work here.
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-  ],
-});
+browser = await chromium.launch(CHROMIUM);
 
 const results = [];
 const FLOWS = [
