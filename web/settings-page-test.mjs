@@ -115,8 +115,8 @@ async function saveFlow({ page }) {
   const before = await organizationSettings(tokens.owner);
   const audit = await auditEntries(tokens.owner);
   const inForce = (await projectBySlug(tokens.owner, 'project-00001')).effectiveSettings;
-  // The organization: automatic fixes on, stopping point Merge.
-  await page.getByTestId('fix-enabled-toggle').click();
+  // The organization: automatic fixes on (by keyboard), stopping point Merge.
+  await page.getByTestId('fix-enabled-toggle').press('Space');
   await page.getByTestId('stopping-point-select').selectOption('merge');
   // project-00001 (no overrides yet): override on, pinning the values in force, then its stopping point.
   const row = projectRow(page, 'project-00001');

@@ -71,7 +71,6 @@ MESSAGE = """<!doctype html>
 <main class="page message-page">
 <h1>{title}</h1>
 <p>{message}</p>
-{link}
 </main>
 </body>
 </html>
@@ -110,13 +109,12 @@ def shell_html(files: PageFiles, view: View, login: str, documents: dict[str, st
     )
 
 
-def message_html(title: str, message: str, files: PageFiles | None, link: tuple[str, str] | None) -> str:
+def message_html(title: str, message: str, files: PageFiles | None) -> str:
     """A page that only says something (not found, not installed), styled when the files are there."""
     return MESSAGE.format(
         title=html.escape(title),
         message=html.escape(message),
         stylesheet="" if files is None else f'<link rel="stylesheet" href="{files.url(STYLESHEET)}">',
-        link="" if link is None else f'<p><a href="{html.escape(link[0])}">{html.escape(link[1])}</a></p>',
     )
 
 
@@ -125,7 +123,6 @@ def not_found_html(files: PageFiles | None) -> str:
         "Page not found",
         "There is no such organization or project, or you may not see it.",
         files,
-        None,
     )
 
 
@@ -135,6 +132,5 @@ def preact_missing_html() -> str:
         f"The server cannot find Preact and htm in web/node_modules. Run `{INSTALL_HINT}` in the "
         "checkout (it needs Node.js), or point AISETTINGS_GRAPHIQL_ASSETS at a node_modules folder "
         "that holds them, then restart the server.",
-        None,
         None,
     )
