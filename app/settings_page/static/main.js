@@ -14,4 +14,4 @@ const request = createApi(JSON.parse(documents));
 const store = createStore(request, { kind, organization, project: project ?? null });
 const Page = PAGES[kind];
 root.textContent = '';
-render(html`<${Page} store=${store} request=${request} />`, root);
+render(html`<${Page} store=${store} />`, root);

@@ -29,8 +29,8 @@ function initialState(view) {
     save: { status: 'idle', messages: [] },
     selection: { all: false, slugs: {} }, // slug -> project id
     bulk: { setting: 'fix_enabled', value: 'on', status: 'idle', preview: null, messages: [] },
-    repositoryResults: {}, // key -> { status, message, errors: { field: message } }
-    notice: null,
+    results: {}, // of what is written at once, by key -> { status, message, errors: { field: message } }
+    audit: { project: '', entries: [], targets: {}, pageInfo: null, totalCount: null, loading: false, error: null },
   };
 }
 
@@ -234,7 +234,7 @@ export function createStore(request, view) {
   }
 
   function setResult(key, result) {
-    set({ repositoryResults: { ...get().repositoryResults, [key]: result } });
+    set({ results: { ...get().results, [key]: result } });
   }
 
   function replaceRepository(slug, repository, removedId = null) {
@@ -346,6 +346,31 @@ export function createStore(request, view) {
     });
   }
 
+  // A page of the audit log (filtered by a project's slug, '' for all), with the names of what it is about.
+  async function loadAudit(projectSlug, { append = false } = {}) {
+    const previous = append ? get().audit : { entries: [], targets: {}, pageInfo: null };
+    set({ audit: { ...get().audit, project: projectSlug, loading: true, error: null } });
+    try {
+      let filter = null;
+      if (projectSlug) {
+        const found = await request('SettingsPageProject', { slug: view.organization, projectSlug });
+        if (!found.organization?.project) throw new Error(`There is no project ${projectSlug}.`);
+        filter = { targetId: found.organization.project.id };
+      }
+      const after = previous.pageInfo?.endCursor ?? null;
+      const page = (await request('AuditLog', { slug: view.organization, first: PAGE_SIZE, after, filter })).organization.auditLog;
+      const targets = { ...previous.targets };
+      const ids = [...new Set(page.nodes.map((entry) => entry.targetId))].filter((id) => !(id in targets));
+      if (ids.length) {
+        const found = await request('AuditTargets', { ids });
+        found.nodes.forEach((node, index) => { if (node) targets[ids[index]] = node; });
+      }
+      set({ audit: { project: projectSlug, entries: [...previous.entries, ...page.nodes], targets, pageInfo: page.pageInfo, totalCount: page.totalCount, loading: false, error: null } });
+    } catch (error) {
+      set({ audit: { ...previous, project: projectSlug, totalCount: null, loading: false, error: error.message } });
+    }
+  }
+
   return {
     getState: get,
     subscribe(listener) {
@@ -355,10 +380,9 @@ export function createStore(request, view) {
     project,
     lockedSettings,
     actions: {
-      loadOrganization, loadProjects, loadProject, reloadAll, setFilter, toggleExpanded,
-      setOrganizationValue, setLocked, setOverride, setProjectValue, discardDraft, save, reloadLatest,
-      resetProject, updateRepository, addRepository, removeRepository, setSelected, setSelectAll, setBulk,
-      runBulk, setResult,
+      loadOrganization, loadProjects, loadProject, setFilter, toggleExpanded, setOrganizationValue, setLocked,
+      setOverride, setProjectValue, discardDraft, save, reloadLatest, resetProject, updateRepository,
+      addRepository, removeRepository, setSelected, setSelectAll, setBulk, runBulk, loadAudit,
     },
   };
 }

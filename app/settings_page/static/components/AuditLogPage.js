@@ -4,7 +4,6 @@ import { html, useEffect, useState } from '../vendor/preact-htm.js';
 import { useStore } from '../store.js';
 import { PageHeading } from './PageHeading.js';
 
-const PAGE_SIZE = 50;
 const ACTIONS = {
   ORGANIZATION_SETTINGS_UPDATED: 'Organization defaults changed',
   PROJECT_SETTINGS_UPDATED: 'Project settings changed',
@@ -43,42 +42,15 @@ function batches(entries) {
   return groups;
 }
 
-export function AuditLogPage({ store, request }) {
+export function AuditLogPage({ store }) {
   const state = useStore(store);
   const slug = state.view.organization;
-  const initialProject = new URLSearchParams(window.location.search).get('project') ?? '';
-  const [projectSlug, setProjectSlug] = useState(initialProject);
-  const [log, setLog] = useState({ entries: [], targets: {}, pageInfo: null, totalCount: null, loading: true, error: null });
-
-  async function load(filterSlug, after = null, previous = { entries: [], targets: {} }) {
-    setLog({ ...previous, loading: true, error: null });
-    try {
-      let filter = null;
-      if (filterSlug) {
-        const found = await request('SettingsPageProject', { slug, projectSlug: filterSlug });
-        if (!found.organization?.project) {
-          setLog({ entries: [], targets: {}, pageInfo: null, totalCount: 0, loading: false, error: `There is no project ${filterSlug}.` });
-          return;
-        }
-        filter = { targetId: found.organization.project.id };
-      }
-      const data = await request('AuditLog', { slug, first: PAGE_SIZE, after, filter });
-      const page = data.organization.auditLog;
-      const ids = [...new Set(page.nodes.map((entry) => entry.targetId))].filter((id) => !(id in previous.targets));
-      const targets = { ...previous.targets };
-      if (ids.length) {
-        const found = await request('AuditTargets', { ids });
-        found.nodes.forEach((node, index) => { if (node) targets[ids[index]] = node; });
-      }
-      setLog({ entries: [...previous.entries, ...page.nodes], targets, pageInfo: page.pageInfo, totalCount: page.totalCount, loading: false, error: null });
-    } catch (error) {
-      setLog({ ...previous, loading: false, error: error.message });
-    }
-  }
+  const log = state.audit;
+  const [projectSlug, setProjectSlug] = useState(() => new URLSearchParams(window.location.search).get('project') ?? '');
 
   useEffect(() => {
     store.actions.loadOrganization();
-    load(initialProject);
+    store.actions.loadAudit(projectSlug.trim());
   }, [store]);
 
   const submit = (event) => {
@@ -87,7 +59,7 @@ export function AuditLogPage({ store, request }) {
     if (projectSlug.trim()) url.searchParams.set('project', projectSlug.trim());
     else url.searchParams.delete('project');
     window.history.replaceState(null, '', url);
-    load(projectSlug.trim());
+    store.actions.loadAudit(projectSlug.trim());
   };
 
   return html`
@@ -129,7 +101,7 @@ export function AuditLogPage({ store, request }) {
       ${log.loading && html`<p class="loading" role="status">Loading the audit log…</p>`}
       ${!log.loading && log.totalCount === 0 && !log.error && html`<p class="empty">No changes yet.</p>`}
       ${log.pageInfo?.hasNextPage && !log.loading && html`<button type="button" class="button load-more"
-        onClick=${() => load(new URLSearchParams(window.location.search).get('project') ?? '', log.pageInfo.endCursor, log)}>Load older changes</button>`}
+        onClick=${() => store.actions.loadAudit(log.project, { append: true })}>Load older changes</button>`}
     </section>
   `;
 }

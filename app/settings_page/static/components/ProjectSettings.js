@@ -31,7 +31,7 @@ export function sourceText(setting, effective) {
 }
 
 export function ProjectSettings({ store, project }) {
-  const { draft, organization, repositoryResults } = store.getState();
+  const { draft, organization, results } = store.getState();
   const { actions } = store;
   const [confirming, setConfirming] = useState(false);
   const entry = draft.projects[project.id];
@@ -39,7 +39,7 @@ export function ProjectSettings({ store, project }) {
   const editable = project.viewerCanAdminister;
   const base = `project-${project.slug}`;
   const readonlyId = `${base}-readonly`;
-  const reset = repositoryResults[`reset:${project.slug}`];
+  const reset = results[`reset:${project.slug}`];
   return html`
     <section class="project-settings" aria-label=${`Settings of ${project.slug}`}>
       ${!editable && html`<p id=${readonlyId} class="readonly-note">Only admins and owners change a project's settings; you can see them.</p>`}

@@ -30,7 +30,7 @@ function Result({ result, id }) {
 function RepositoryRow({ store, slug, repository, editable, readonlyId }) {
   const { actions } = store;
   const key = `repository:${repository.id}`;
-  const result = store.getState().repositoryResults[key];
+  const result = store.getState().results[key];
   const [patterns, setPatterns] = useState(null); // the text being edited, null: the stored patterns
   const [confirming, setConfirming] = useState(false);
   const base = `repository-${repository.id.replace(/[^A-Za-z0-9_-]/g, '')}`;
@@ -84,7 +84,7 @@ function RepositoryRow({ store, slug, repository, editable, readonlyId }) {
 
 function AddRepositoryForm({ store, slug, editable, readonlyId }) {
   const [form, setForm] = useState({ provider: 'GITHUB', name: '', patterns: '' });
-  const result = store.getState().repositoryResults[`add:${slug}`];
+  const result = store.getState().results[`add:${slug}`];
   const errors = result?.status === 'failed' ? result.errors ?? {} : {};
   const base = `add-repository-${slug}`;
   const submit = async (event) => {
