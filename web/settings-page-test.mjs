@@ -447,9 +447,14 @@ async function auditFlow({ page }) {
   await screenshot(page, 'audit.png');
   await page.getByTestId('audit-project-filter').fill('project-00003');
   await page.getByTestId('audit-filter-apply').click();
-  await page.getByText('Project reset to defaults').first().waitFor();
+  const project = await projectBySlug(tokens.owner, 'project-00003');
+  const about = (await api(tokens.owner, `query A($filter: AuditLogFilter) { organization(slug: "${ORG}") { auditLog(filter: $filter) { totalCount } } }`,
+    { filter: { targetId: project.id } })).organization.auditLog.totalCount;
+  await eventually(async () => (await page.getByTestId('audit-count').innerText()) === `${about} ${about === 1 ? 'entry' : 'entries'}`, 'the filtered count');
   const targets = await page.getByTestId('audit-entry').allInnerTexts();
+  expect(targets.length, about, 'entries shown');
   expect(targets.every((t) => t.includes('project-00003')), true, 'only entries about project-00003');
+  await page.getByText('Project reset to defaults').first().waitFor();
 }
 
 async function phoneFlow({ page }) {

@@ -348,8 +348,8 @@ export function createStore(request, view) {
 
   // A page of the audit log (filtered by a project's slug, '' for all), with the names of what it is about.
   async function loadAudit(projectSlug, { append = false } = {}) {
-    const previous = append ? get().audit : { entries: [], targets: {}, pageInfo: null };
-    set({ audit: { ...get().audit, project: projectSlug, loading: true, error: null } });
+    const previous = append ? get().audit : { entries: [], targets: {}, pageInfo: null, totalCount: null };
+    set({ audit: { ...get().audit, ...previous, project: projectSlug, loading: true, error: null } });
     try {
       let filter = null;
       if (projectSlug) {
