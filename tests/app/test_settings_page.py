@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.asgi import create_app
-from aisettings.app.config import DEFAULT_GRAPHIQL_ASSETS, Config
+from aisettings.app.config import Config
 from aisettings.app.settings_page.documents import operation_document_ids
 from aisettings.app.settings_page.files import STATIC, page_files
 from tests.factories import Org, make_organization, make_project, make_token
@@ -24,8 +24,6 @@ ORGANIZATION_PAGE = "/organizations/acme/settings/ai/"
 PROJECT_PAGE = "/organizations/acme/projects/web/settings/ai/"
 AUDIT_PAGE = "/organizations/acme/settings/ai/audit/"
 PAGES = [ORGANIZATION_PAGE, PROJECT_PAGE, AUDIT_PAGE]
-# The files as the test app serves them (web/node_modules of the checkout).
-FILES = page_files(DEFAULT_GRAPHIQL_ASSETS)
 
 
 class PageLinks(HTMLParser):
@@ -45,6 +43,32 @@ class PageLinks(HTMLParser):
             self.urls.append(attributes["href"])
         if attributes.get("id") == "settings-page":
             self.data = {name[5:]: value for name, value in attributes.items() if name.startswith("data-")}
+
+
+def install_preact(node_modules: Path) -> None:
+    """What `npm ci` puts in node_modules, as far as the page needs it."""
+    htm = node_modules / "htm"
+    (htm / "preact").mkdir(parents=True)
+    (htm / "package.json").write_text('{"version": "3.1.1"}')
+    (htm / "preact" / "standalone.module.js").write_text("/* htm/preact/standalone.module.js */")
+
+
+@pytest.fixture
+def node_modules(tmp_path: Path) -> Path:
+    install_preact(tmp_path / "node_modules")
+    return tmp_path / "node_modules"
+
+
+@pytest.fixture
+async def client(
+    engine: AsyncEngine, database_url: str, node_modules: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app, with Preact installed in `node_modules` (the checkout's web/node_modules may not be)."""
+    app = create_app(Config(database_url=database_url, graphiql_assets=node_modules), engine=engine)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        yield client
 
 
 async def given_acme(engine: AsyncEngine) -> Org:
@@ -164,8 +188,10 @@ async def test_the_page_s_files_are_served_with_immutable_caching(
         assert response.headers["content-type"].startswith(expected), url
 
 
-async def test_the_files_are_the_same_for_everyone_and_need_no_session(client: httpx.AsyncClient) -> None:
-    response = await client.get(FILES.url("main.js"))
+async def test_the_files_are_the_same_for_everyone_and_need_no_session(
+    client: httpx.AsyncClient, node_modules: Path
+) -> None:
+    response = await client.get(page_files(node_modules).url("main.js"))
 
     assert response.status_code == 200
     assert response.content == (STATIC / "main.js").read_bytes()
@@ -183,8 +209,10 @@ async def test_the_files_are_the_same_for_everyone_and_need_no_session(client: h
     ],
     ids=["no version", "another version", "unknown file", "climbing out", "a folder", "a Python file"],
 )
-async def test_any_other_path_under_the_files_is_404(client: httpx.AsyncClient, path: str) -> None:
-    version = FILES.base_url.split("/")[2]
+async def test_any_other_path_under_the_files_is_404(
+    client: httpx.AsyncClient, node_modules: Path, path: str
+) -> None:
+    version = page_files(node_modules).base_url.split("/")[2]
 
     response = await client.get(f"/settings-page/{path.format(version=version)}")
 
