@@ -27,6 +27,7 @@ from aisettings.schema.schema import build_schema
 from .config import Config
 from .engine import configured_engine
 from .errors import ErrorCodes
+from .feature_gate import FeatureGate
 from .garbage_collection import tune_garbage_collector
 from .graphiql import PREFIX as GRAPHIQL_FILES
 from .graphiql import build_graphiql
@@ -74,6 +75,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "reachable"})
 
+    gate = FeatureGate(database)  # the settings page's and the REST API's flags
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         tune_garbage_collector(config.gc_young_threshold)
@@ -102,7 +105,11 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             *(graphiql.routes if graphiql else []),
             *sign_in_routes(database),
             *settings_page_routes(
-                database, config.graphiql_assets, config.trusted_documents, viewer_of=session_viewer
+                database,
+                config.graphiql_assets,
+                config.trusted_documents,
+                viewer_of=session_viewer,
+                gate=gate,
             ),
         ],
         # /graphql answers its refusals itself, in GraphQL's shape; the pages' are one line of text.

@@ -126,6 +126,15 @@ def not_found_html(files: PageFiles | None) -> str:
     )
 
 
+def not_available_html(files: PageFiles | None) -> str:
+    return message_html(
+        "Not available for this organization yet",
+        "The settings page is being rolled out and does not include this organization yet. Its settings "
+        "can be read and changed through the API meanwhile.",
+        files,
+    )
+
+
 def preact_missing_html() -> str:
     return message_html(
         "The settings page's files are not installed",

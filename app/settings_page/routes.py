@@ -16,21 +16,35 @@ from starlette.routing import Route
 from aisettings.models.tables import organization, project
 from aisettings.resolvers.viewer import Viewer
 
+from ..feature_gate import FeatureGate
 from ..sign_in import sign_in_redirect
 from .documents import operation_document_ids
 from .files import INSTALL_HINT, PREFIX, PageFiles, PreactMissingError, files_endpoint, page_files
-from .html_pages import CONTENT_SECURITY_POLICY, View, not_found_html, preact_missing_html, shell_html
+from .html_pages import (
+    CONTENT_SECURITY_POLICY,
+    View,
+    not_available_html,
+    not_found_html,
+    preact_missing_html,
+    shell_html,
+)
 
 logger = logging.getLogger(__name__)
 
 ViewerOfRequest = Callable[[AsyncEngine, Request], Awaitable[Viewer | None]]
 POLICY = {"content-security-policy": CONTENT_SECURITY_POLICY}
+SETTINGS_PAGE_FLAG = "settings-page"
 
 
 def settings_page_routes(
-    engine: AsyncEngine, node_modules: Path, trusted_documents: Path, viewer_of: ViewerOfRequest
+    engine: AsyncEngine,
+    node_modules: Path,
+    trusted_documents: Path,
+    viewer_of: ViewerOfRequest,
+    gate: FeatureGate,
 ) -> list[Route]:
-    """The routes of the page, whose viewer is `viewer_of` the request (its session)."""
+    """The routes of the page, whose viewer is `viewer_of` the request (its session), for the
+    organizations the flag `settings-page` is on for (`gate`)."""
     try:
         files: PageFiles | None = page_files(node_modules)
     except PreactMissingError as error:
@@ -46,6 +60,8 @@ def settings_page_routes(
             view = View(kind, request.path_params["organization"], request.path_params.get("project"))
             if not await _visible(engine, viewer, view):
                 return HTMLResponse(not_found_html(files), status_code=404, headers=POLICY)
+            if not await gate.is_on(SETTINGS_PAGE_FLAG, viewer):
+                return HTMLResponse(not_available_html(files), status_code=404, headers=POLICY)
             if files is None:
                 return HTMLResponse(preact_missing_html(), status_code=503, headers=POLICY)
             return HTMLResponse(shell_html(files, view, viewer.login, documents), headers=POLICY)

@@ -17,6 +17,7 @@ from aisettings.app.asgi import create_app
 from aisettings.app.config import Config
 from aisettings.app.settings_page.documents import operation_document_ids
 from aisettings.app.settings_page.files import STATIC, page_files
+from tests.cli import run_cli
 from tests.factories import Org, make_organization, make_project, make_token
 from tests.graphql import QUERIES
 
@@ -92,6 +93,23 @@ async def test_a_visit_without_a_session_is_sent_to_sign_in_and_back(
 
     assert response.status_code == 303
     assert response.headers["location"] == f"/sign-in?next={path}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.usefixtures("database_environment")
+async def test_an_organization_the_rollout_leaves_out_is_told_so_from_the_next_request(
+    client: httpx.AsyncClient, engine: AsyncEngine, path: str
+) -> None:
+    await sign_in(client, await make_token(engine, await given_acme(engine)))
+    assert (await client.get(path)).status_code == 200
+
+    await run_cli("flags", "set", "settings-page", "--deny", "acme")
+
+    response = await client.get(path)
+    assert response.status_code == 404
+    assert "Not available for this organization yet" in response.text
+    await run_cli("flags", "set", "settings-page", "--deny", "")
+    assert (await client.get(path)).status_code == 200
 
 
 @pytest.mark.parametrize("path", PAGES)
