@@ -6,7 +6,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    create_model,
+    field_validator,
+)
 from pydantic import Strict as StrictMode
 
 from aisettings.models.limits import MAX_LOGIN_LENGTH, MAX_NAME_LENGTH, MAX_SLUG_LENGTH
@@ -88,9 +97,14 @@ class ProjectFile(Strict):
     _slug = field_validator("slug")(_check_slug)
 
 
+def _lowercase(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 class MemberFile(Strict):
     login: str = Field(min_length=1, max_length=MAX_LOGIN_LENGTH)
-    role: Literal["member", "admin", "owner"]
+    # In any case, as people write them: "Owner", "ADMIN".
+    role: Annotated[Literal["member", "admin", "owner"], BeforeValidator(_lowercase)]
 
 
 class OrganizationFile(Strict):

@@ -201,6 +201,20 @@ async def test_imported_member_gets_the_role_of_the_file(
     assert as_member["organization"]["viewerCanAdminister"] is False
 
 
+@pytest.mark.parametrize("written", ["Owner", "OWNER", "oWnEr"])
+async def test_a_role_is_read_in_any_case(
+    engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, written: str
+) -> None:
+    path = write_file(tmp_path, _changed(["organizations", 0, "members", 1, "role"], written))
+
+    status = await run_cli("import", str(path))
+
+    assert status == 0
+    token = await create_token(engine, "acme", "bob", name="owner")
+    query = 'query { organization(slug: "acme") { viewerCanAdminister } }'
+    assert (await execute(client, token, query))["organization"]["viewerCanAdminister"] is True
+
+
 async def test_override_of_a_locked_setting_is_kept_but_ignored(
     engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
