@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 from pydantic import BaseModel
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aisettings.models.audit import AuditAction
-from aisettings.models.repositories import branch_patterns_errors, repository_name_error
 from aisettings.models.settings import SETTINGS
 from aisettings.models.tables import Role, member, organization, project, repository, user_account
 from aisettings.resolvers.loaders import projects_with_settings
@@ -39,6 +38,7 @@ from aisettings.resolvers.records import (
     repository_record,
 )
 
+from .exchange_content import content_problems
 from .exchange_format import ExchangeFile, ImportFileError, OrganizationFile, ProjectFile, parse_exchange_file
 
 __all__ = ["ImportFileError", "ImportReport", "import_file", "read_import_file"]
@@ -65,42 +65,16 @@ class ImportReport:
         ]
 
 
-def _check_semantics(document: ExchangeFile) -> None:
-    """What pydantic's structure checks cannot see: duplicates and provider-specific formats."""
-    problems: list[tuple[str, str]] = []
-
-    def duplicates(path: str, keys: list[Any], what: str) -> None:
-        seen: set[Any] = set()
-        for index, key in enumerate(keys):
-            if key in seen:
-                problems.append((f"{path}[{index}]", f"{what} {key!r} appears more than once"))
-            seen.add(key)
-
-    duplicates("$.organizations", [o.slug for o in document.organizations], "organization slug")
-    for o_index, org in enumerate(document.organizations):
-        org_path = f"$.organizations[{o_index}]"
-        duplicates(f"{org_path}.members", [m.login for m in org.members], "member")
-        duplicates(f"{org_path}.projects", [p.slug for p in org.projects], "project slug")
-        for p_index, proj in enumerate(org.projects):
-            project_path = f"{org_path}.projects[{p_index}].repositories"
-            # Compared ignoring case, as providers do: "Acme/Web" is "acme/web".
-            keys = [f"{r.provider.value} {r.name.lower()}" for r in proj.repositories]
-            duplicates(project_path, keys, "repository (provider and name, ignoring case)")
-            for r_index, repo in enumerate(proj.repositories):
-                repo_path = f"{project_path}[{r_index}]"
-                name_error = repository_name_error(repo.provider, repo.name)
-                if name_error is not None:
-                    problems.append((f"{repo_path}.name", name_error))
-                for pattern_index, message in branch_patterns_errors(repo.branchPatterns or []):
-                    problems.append((f"{repo_path}.branchPatterns[{pattern_index}]", message))
-    if problems:
-        raise ImportFileError(problems)
-
-
 def read_import_file(raw: bytes) -> ExchangeFile:
-    """The file, validated whole: every problem in one ImportFileError."""
-    document = parse_exchange_file(raw)
-    _check_semantics(document)
+    """The file, validated whole: every problem, of its structure and of its content, in one
+    ImportFileError."""
+    content = content_problems(raw)
+    try:
+        document = parse_exchange_file(raw)
+    except ImportFileError as error:
+        raise ImportFileError(error.problems + content) from None
+    if content:
+        raise ImportFileError(content)
     return document
 
 

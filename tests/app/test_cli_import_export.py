@@ -627,6 +627,36 @@ async def test_invalid_file_leaves_the_database_exactly_as_it_was(
     assert await dump_database(engine) == before
 
 
+def _problems_of_every_kind() -> dict[str, Any]:
+    """ACME with problems of its structure (a wrong type, an unknown field) and of its content (a
+    duplicate, a repository name and a branch pattern its provider refuses)."""
+    file = _changed(["organizations", 0, "projects", 1, "overrides", "fixEnabled"], "yes")
+    file["organizations"][0]["projects"][1]["color"] = "red"
+    file["organizations"][0]["members"][1]["login"] = "alice"
+    web_repository = file["organizations"][0]["projects"][0]["repositories"][0]
+    web_repository["name"] = "acme/team/web"
+    web_repository["branchPatterns"].append("feature..x")
+    return file
+
+
+async def test_problems_of_structure_and_of_content_are_reported_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file(tmp_path, _problems_of_every_kind())
+
+    status = await run_cli("import", str(path))
+
+    assert status == 1
+    problems = [line.split(":")[0] for line in capsys.readouterr().err.splitlines()[1:]]
+    assert problems == [
+        f"{PROJECT}[1].overrides.fixEnabled",
+        f"{PROJECT}[1].color",
+        "$.organizations[0].members[1]",
+        f"{PROJECT}[0].repositories[0].name",
+        f"{PROJECT}[0].repositories[0].branchPatterns[2]",
+    ]
+
+
 async def test_repository_named_twice_is_reported_without_internal_names(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
