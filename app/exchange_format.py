@@ -23,6 +23,8 @@ from aisettings.models.repositories import RepositoryProvider
 from aisettings.models.settings import SETTINGS
 from aisettings.models.text import is_storable
 
+from .exchange_messages import problem_message
+
 SLUG = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_SLUG_LENGTH - 1}}}")
 # A display name; none given: the slug.
 Name = Annotated[str | None, Field(max_length=MAX_NAME_LENGTH)]
@@ -126,8 +128,9 @@ def parse_exchange_file(raw: bytes) -> ExchangeFile:
     try:
         return ExchangeFile.model_validate_json(raw)
     except ValidationError as error:
+        problems = error.errors()
         raise ImportFileError(
-            [(_json_path(problem["loc"]), _message(problem)) for problem in error.errors()]
+            [(_json_path(problem["loc"]), problem_message(problem, ExchangeFile)) for problem in problems]
         ) from None
 
 
@@ -136,8 +139,3 @@ def _json_path(location: tuple[int | str, ...]) -> str:
     for part in location:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
     return path
-
-
-def _message(problem: Any) -> str:
-    message = str(problem["msg"])
-    return message.removeprefix("Value error, ")

@@ -657,6 +657,62 @@ async def test_problems_of_structure_and_of_content_are_reported_together(
     ]
 
 
+@pytest.mark.parametrize(
+    ("path", "value", "line"),
+    [
+        pytest.param(
+            ["organizations", 0, "projects", 1, "overrides", "fixEnable"],
+            True,
+            f"{PROJECT}[1].overrides.fixEnable: unknown field 'fixEnable'; did you mean 'fixEnabled'?",
+            id="mistyped-field",
+        ),
+        pytest.param(
+            ["organizations", 0, "projects", 1, "color"],
+            "red",
+            f"{PROJECT}[1].color: unknown field 'color'; the fields here are slug, name, overrides, "
+            "repositories",
+            id="unknown-field",
+        ),
+        pytest.param(
+            WEB_FIX_ENABLED,
+            "yes",
+            f'{PROJECT}[0].overrides.fixEnabled: Input should be a valid boolean; got "yes"',
+            id="wrong-type",
+        ),
+        pytest.param(
+            ["organizations", 0, "settings", "stoppingPoint"],
+            "pull_request",
+            "$.organizations[0].settings.stoppingPoint: Input should be 'SUGGESTION', 'PULL_REQUEST' or "
+            "'MERGE'; got \"pull_request\"; did you mean 'PULL_REQUEST'?",
+            id="mistyped-enum-value",
+        ),
+        pytest.param(
+            ["organizations", 0, "settings", "lockedSettings", 0],
+            "FIX_ENABLD",
+            "$.organizations[0].settings.lockedSettings[0]: Input should be 'SCAN_ENABLED', 'FIX_ENABLED' or "
+            "'STOPPING_POINT'; got \"FIX_ENABLD\"; did you mean 'FIX_ENABLED'?",
+            id="mistyped-locked-setting",
+        ),
+        pytest.param(
+            ["organizations", 0, "projects", 1, "slug"],
+            "no spaces",
+            f"{PROJECT}[1].slug: a slug is 1 to {MAX_SLUG_LENGTH} letters, digits, '.', '-' or '_', starting "
+            'with a letter or digit; got "no spaces"',
+            id="bad-slug",
+        ),
+    ],
+)
+async def test_a_problem_shows_the_value_given_and_the_closest_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], path: list[str | int], value: Any, line: str
+) -> None:
+    file = write_file(tmp_path, _changed(path, value))
+
+    status = await run_cli("import", str(file))
+
+    assert status == 1
+    assert capsys.readouterr().err.splitlines()[1:] == [line]
+
+
 async def test_repository_named_twice_is_reported_without_internal_names(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
