@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     import_ = commands.add_parser("import", help="upsert organizations from a JSON file, in one transaction")
     import_.add_argument("file", help="the JSON file, or - for standard input")
+    import_.add_argument(
+        "--dry-run", action="store_true", help="validate and report what would change; write nothing"
+    )
     import_.set_defaults(command_name="import")
 
     export = commands.add_parser("export", help="print organizations as JSON, in the import format")

@@ -178,8 +178,12 @@ def cmd_import(config: Config, args: argparse.Namespace) -> None:
         document = read_import_file(raw)  # before the database is touched: a bad file creates nothing
     except ImportFileError as error:
         raise CommandError(f"{args.file} is not a valid import file; nothing was written.\n{error}") from None
-    report = run_with_engine(config, lambda engine: import_file(engine, document), creating=True)
+    report = run_with_engine(
+        config, lambda engine: import_file(engine, document, dry_run=args.dry_run), creating=not args.dry_run
+    )
     print("\n".join(report.lines()) or "The file holds no organizations.")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
 
 
 def cmd_export(config: Config, args: argparse.Namespace) -> None:

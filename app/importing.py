@@ -48,8 +48,10 @@ IMPORT_ACTOR = "import"
 
 @dataclass
 class ImportReport:
-    """How many objects of each kind the import created, changed, or found as they were."""
+    """How many objects of each kind the import created, changed, or found as they were (or, for a dry
+    run, would create or change)."""
 
+    dry_run: bool = False
     counts: dict[str, Counter[str]] = field(default_factory=dict)
 
     def count(self, kind: str, outcome: str | None = None) -> None:
@@ -59,8 +61,10 @@ class ImportReport:
             counter[outcome] += 1
 
     def lines(self) -> list[str]:
+        would = "would be " if self.dry_run else ""
         return [
-            f"{kind}: {c['created']} created, {c['changed']} changed, {c['unchanged']} unchanged"
+            f"{kind}: {c['created']} {would}created, {c['changed']} {would}changed, "
+            f"{c['unchanged']} unchanged"
             for kind, c in self.counts.items()
         ]
 
@@ -78,10 +82,11 @@ def read_import_file(raw: bytes) -> ExchangeFile:
     return document
 
 
-async def import_file(engine: AsyncEngine, document: ExchangeFile) -> ImportReport:
-    """Upserts a file that read_import_file validated, in one transaction."""
-    report = ImportReport()
-    async with write_unit(engine, IMPORT_ACTOR, None) as unit:
+async def import_file(engine: AsyncEngine, document: ExchangeFile, *, dry_run: bool = False) -> ImportReport:
+    """Upserts a file that read_import_file validated, in one transaction; with `dry_run`, reports what
+    it would change and rolls it all back."""
+    report = ImportReport(dry_run)
+    async with write_unit(engine, IMPORT_ACTOR, None, dry_run=dry_run) as unit:
         for org in document.organizations:
             await _import_organization(unit, org, report)
     return report

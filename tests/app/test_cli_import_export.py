@@ -264,6 +264,69 @@ async def test_importing_the_same_file_again_writes_nothing(
     assert await dump_database(engine) == before
 
 
+async def exported(capsys: pytest.CaptureFixture[str]) -> Any:
+    """What `aisettings export` prints, read back as JSON."""
+    assert await run_cli("export") == 0
+    return json.loads(capsys.readouterr().out)
+
+
+async def test_a_dry_run_reports_what_would_be_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file(tmp_path, acme_file())
+
+    status = await run_cli("import", "--dry-run", str(path))
+
+    assert status == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "organizations: 1 would be created, 0 would be changed, 0 unchanged",
+        "members: 2 would be created, 0 would be changed, 0 unchanged",
+        "projects: 2 would be created, 0 would be changed, 0 unchanged",
+        "repositories: 2 would be created, 0 would be changed, 0 unchanged",
+        "Dry run: nothing was written.",
+    ]
+
+
+async def test_a_dry_run_creates_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_file(tmp_path, acme_file())
+
+    status = await run_cli("import", "--dry-run", str(path))
+
+    capsys.readouterr()
+    assert status == 0
+    assert await exported(capsys) == {"organizations": []}
+
+
+async def test_a_dry_run_reports_a_change_and_leaves_it_unmade(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    before = await exported(capsys)
+    path = write_file(tmp_path, _changed(["organizations", 0, "settings", "stoppingPoint"], "MERGE"))
+
+    status = await run_cli("import", "--dry-run", str(path))
+
+    assert status == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "organizations: 0 would be created, 1 would be changed, 0 unchanged"
+    )
+    assert await exported(capsys) == before
+
+
+async def test_a_dry_run_leaves_no_audit_entry(
+    engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    token = await create_token(engine, "acme", "alice", name="auditor")
+    before = await audit_log_nodes(client, token)
+    path = write_file(tmp_path, _changed(WEB_FIX_ENABLED, False))
+
+    status = await run_cli("import", "--dry-run", str(path))
+
+    assert status == 0
+    assert await audit_log_nodes(client, token) == before
+
+
 WEB_FIX_ENABLED: list[str | int] = ["organizations", 0, "projects", 0, "overrides", "fixEnabled"]
 
 
