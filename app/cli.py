@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="print organizations as JSON, in the import format")
     export.add_argument("--org", help="only this organization (slug)")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (UTF-8) rather than to standard output"
+    )
     export.set_defaults(command_name="export")
 
     token = commands.add_parser("token", help="create, list or revoke API tokens")

@@ -190,7 +190,23 @@ def cmd_export(config: Config, args: argparse.Namespace) -> None:
     document = run_with_engine(config, lambda engine: export_organizations(engine, args.org))
     if args.org is not None and not document["organizations"]:
         raise CommandError(f"There is no organization {args.org!r}.")
-    print(json.dumps(document, indent=2, ensure_ascii=False))
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+        return
+    Path(args.output).write_text(text, encoding="utf-8")
+    organizations = document["organizations"]
+    projects = [proj for org in organizations for proj in org["projects"]]
+    repositories = sum(len(proj["repositories"]) for proj in projects)
+    print(
+        f"Wrote {_count(len(organizations), 'organization')}, {_count(len(projects), 'project')} and "
+        f"{_count(repositories, 'repository', 'repositories')} to {args.output}.",
+        file=sys.stderr,
+    )
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number:,} {singular if number == 1 else plural or f'{singular}s'}"
 
 
 def cmd_token(config: Config, args: argparse.Namespace) -> None:

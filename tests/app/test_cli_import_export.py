@@ -523,6 +523,37 @@ async def test_export_with_org_prints_only_that_organization(
     assert [o["slug"] for o in exported["organizations"]] == ["globex"]
 
 
+async def test_export_with_output_writes_what_export_prints_in_utf_8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await run_cli("import", str(write_file(tmp_path, _changed(["organizations", 0, "name"], "Ακμή"))))
+    capsys.readouterr()
+    await run_cli("export")
+    printed = capsys.readouterr().out
+    output = tmp_path / "export.json"
+
+    status = await run_cli("export", "--output", str(output))
+
+    assert status == 0
+    assert output.read_bytes() == printed.encode("utf-8")
+    assert '"name": "Ακμή"' in output.read_text(encoding="utf-8")
+    assert output.read_bytes().endswith(b"}\n")
+
+
+async def test_export_with_output_says_what_it_wrote_in_one_line_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    output = tmp_path / "export.json"
+
+    status = await run_cli("export", "-o", str(output))
+
+    assert status == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [f"Wrote 1 organization, 2 projects and 2 repositories to {output}."]
+
+
 async def test_export_of_an_unknown_organization_fails(capsys: pytest.CaptureFixture[str]) -> None:
     status = await run_cli("export", "--org", "nowhere")
 
