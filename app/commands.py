@@ -14,6 +14,7 @@ import logging.config
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,6 +36,7 @@ from .exchange_format import ImportFileError
 from .exporting import export_organizations
 from .importing import import_file, read_import_file
 from .logs import log_stray_output, logging_config
+from .progress import progress
 from .sessions import create_sign_in_link
 from .tokens import TokenError, TokenInfo, create_token, expiry, list_tokens, revoke_token
 
@@ -178,9 +180,13 @@ def cmd_import(config: Config, args: argparse.Namespace) -> None:
         document = read_import_file(raw)  # before the database is touched: a bad file creates nothing
     except ImportFileError as error:
         raise CommandError(f"{args.file} is not a valid import file; nothing was written.\n{error}") from None
-    report = run_with_engine(
-        config, lambda engine: import_file(engine, document, dry_run=args.dry_run), creating=not args.dry_run
-    )
+    label = "importing projects (dry run)" if args.dry_run else "importing projects"
+    with progress(label, sum(len(org.projects) for org in document.organizations)) as shown:
+        report = run_with_engine(
+            config,
+            lambda engine: import_file(engine, document, dry_run=args.dry_run, projects_done=shown.advance),
+            creating=not args.dry_run,
+        )
     print("\n".join(report.lines()) or "The file holds no organizations.")
     if args.dry_run:
         print("Dry run: nothing was written.")
@@ -244,10 +250,11 @@ def _token_state(token: TokenInfo, now: dt.datetime) -> str:
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> None:
-    async def work(engine: AsyncEngine) -> None:
-        await create_demo_organization(engine, args.projects, args.repos_per_project, replace=args.replace)
-
-    run_with_engine(config, work, creating=True)
+    with progress("creating demo projects", args.projects) as shown:
+        create = partial(create_demo_organization, replace=args.replace, projects_done=shown.advance)
+        run_with_engine(
+            config, lambda engine: create(engine, args.projects, args.repos_per_project), creating=True
+        )
     print(
         f"Organization {DEMO_SLUG!r}: {args.projects} projects, {args.repos_per_project} repositories each."
     )

@@ -11,6 +11,7 @@ value; nothing in the database is deleted by an import.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -82,17 +83,26 @@ def read_import_file(raw: bytes) -> ExchangeFile:
     return document
 
 
-async def import_file(engine: AsyncEngine, document: ExchangeFile, *, dry_run: bool = False) -> ImportReport:
-    """Upserts a file that read_import_file validated, in one transaction; with `dry_run`, reports what
-    it would change and rolls it all back."""
+async def import_file(
+    engine: AsyncEngine,
+    document: ExchangeFile,
+    *,
+    dry_run: bool = False,
+    projects_done: Callable[[int], None] = lambda count: None,
+) -> ImportReport:
+    """Upserts a file that read_import_file validated, in one transaction, calling `projects_done` with
+    the number of projects imported since its last call; with `dry_run`, reports what it would change
+    and rolls it all back."""
     report = ImportReport(dry_run)
     async with write_unit(engine, IMPORT_ACTOR, None, dry_run=dry_run) as unit:
         for org in document.organizations:
-            await _import_organization(unit, org, report)
+            await _import_organization(unit, org, report, projects_done)
     return report
 
 
-async def _import_organization(unit: WriteUnit, org: OrganizationFile, report: ImportReport) -> None:
+async def _import_organization(
+    unit: WriteUnit, org: OrganizationFile, report: ImportReport, projects_done: Callable[[int], None]
+) -> None:
     report.count("organizations")
     connection = unit.connection
     existing = (
@@ -118,7 +128,7 @@ async def _import_organization(unit: WriteUnit, org: OrganizationFile, report: I
     if org.settings is not None:
         record = await _import_organization_settings(connection, record, org, audit)
     members_changed = await _import_members(connection, organization_id, org, report)
-    projects_changed = await _import_projects(connection, record, org.projects, audit, report)
+    projects_changed = await _import_projects(connection, record, org.projects, audit, report, projects_done)
     if renamed or members_changed or projects_changed:
         unit.changed(organization_id)  # writes without an audit entry move the version all the same
     if existing is None:
@@ -183,6 +193,7 @@ async def _import_projects(
     projects: list[ProjectFile],
     audit: AuditBatch,
     report: ImportReport,
+    projects_done: Callable[[int], None],
 ) -> bool:
     """Whether any project was created or renamed (changes of its settings and repositories are
     audited)."""
@@ -215,6 +226,7 @@ async def _import_projects(
         await _import_repositories(connection, current, proj, audit, report)
         outcome = "created" if proj.slug not in stored else "changed" if changed else "unchanged"
         report.count("projects", outcome)
+        projects_done(1)
     return created_or_renamed
 
 
