@@ -25,6 +25,8 @@ from aisettings.models.tables import (
 DEMO_SLUG = "demo"
 DEMO_OWNER = "demo-owner"
 DEMO_MEMBERS = {DEMO_OWNER: Role.OWNER, "demo-admin": Role.ADMIN, "demo-member": Role.MEMBER}
+# Projects written at once, with their repositories: the progress moves after each chunk.
+CHUNK_SIZE = 1000
 
 
 class DemoExistsError(RuntimeError):
@@ -157,10 +159,6 @@ async def _insert_new_projects(
         added = list((await connection.execute(inserted, new)).scalars())
     new_ids = iter(added)
     return [kept[str(values["slug"])] if values["slug"] in kept else next(new_ids) for values in wanted]
-
-
-# Rows of one insert: the progress moves after each.
-CHUNK_SIZE = 1000
 
 
 def _chunks(keys: list[int], size: int = 5000) -> list[list[int]]:

@@ -41,16 +41,17 @@ def _organization_problems(path: str, org: JsonObject) -> list[Problem]:
 
 
 def _repositories_problems(path: str, proj: JsonObject) -> list[Problem]:
-    repositories = [(index, _provider(repo), repo) for index, repo in _objects(proj, "repositories")]
+    repositories = [
+        (index, _provider(repo), _text(repo, "name"), repo) for index, repo in _objects(proj, "repositories")
+    ]
     # Compared ignoring case, as providers do: "Acme/Web" is "acme/web".
     keys = [
-        (index, f"{provider.value} {name.lower()}" if provider and (name := _text(repo, "name")) else None)
-        for index, provider, repo in repositories
+        (index, f"{provider.value} {name.lower()}" if provider and name is not None else None)
+        for index, provider, name, _ in repositories
     ]
     problems = _duplicates(path, keys, "repository (provider and name, ignoring case)")
-    for index, provider, repo in repositories:
-        name = _text(repo, "name")
-        if provider is not None and name is not None and (error := repository_name_error(provider, name)):
+    for index, provider, name, repo in repositories:
+        if provider and name is not None and (error := repository_name_error(provider, name)):
             problems.append((f"{path}[{index}].name", error))
         patterns = repo.get("branchPatterns")
         if isinstance(patterns, list) and all(isinstance(pattern, str) for pattern in patterns):
