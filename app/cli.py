@@ -34,10 +34,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     import_ = commands.add_parser("import", help="upsert organizations from a JSON file, in one transaction")
     import_.add_argument("file", help="the JSON file, or - for standard input")
+    import_.add_argument(
+        "--dry-run", action="store_true", help="validate and report what would change; write nothing"
+    )
     import_.set_defaults(command_name="import")
 
     export = commands.add_parser("export", help="print organizations as JSON, in the import format")
     export.add_argument("--org", help="only this organization (slug)")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (UTF-8) rather than to standard output"
+    )
     export.set_defaults(command_name="export")
 
     token = commands.add_parser("token", help="create, list or revoke API tokens")

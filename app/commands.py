@@ -15,6 +15,7 @@ import logging.config
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,6 +38,7 @@ from .exporting import export_organizations
 from .flags import FlagError, list_flags, set_flag
 from .importing import import_file, read_import_file
 from .logs import log_stray_output, logging_config
+from .progress import progress
 from .sessions import create_sign_in_link
 from .tokens import TokenError, TokenInfo, create_token, expiry, list_tokens, revoke_token
 
@@ -180,15 +182,39 @@ def cmd_import(config: Config, args: argparse.Namespace) -> None:
         document = read_import_file(raw)  # before the database is touched: a bad file creates nothing
     except ImportFileError as error:
         raise CommandError(f"{args.file} is not a valid import file; nothing was written.\n{error}") from None
-    report = run_with_engine(config, lambda engine: import_file(engine, document), creating=True)
+    label = "importing projects (dry run)" if args.dry_run else "importing projects"
+    with progress(label, sum(len(org.projects) for org in document.organizations)) as shown:
+        report = run_with_engine(
+            config,
+            lambda engine: import_file(engine, document, dry_run=args.dry_run, projects_done=shown.advance),
+            creating=not args.dry_run,
+        )
     print("\n".join(report.lines()) or "The file holds no organizations.")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
 
 
 def cmd_export(config: Config, args: argparse.Namespace) -> None:
     document = run_with_engine(config, lambda engine: export_organizations(engine, args.org))
     if args.org is not None and not document["organizations"]:
         raise CommandError(f"There is no organization {args.org!r}.")
-    print(json.dumps(document, indent=2, ensure_ascii=False))
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+        return
+    Path(args.output).write_text(text, encoding="utf-8")
+    organizations = document["organizations"]
+    projects = [proj for org in organizations for proj in org["projects"]]
+    repositories = sum(len(proj["repositories"]) for proj in projects)
+    print(
+        f"Wrote {_count(len(organizations), 'organization')}, {_count(len(projects), 'project')} and "
+        f"{_count(repositories, 'repository', 'repositories')} to {args.output}.",
+        file=sys.stderr,
+    )
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number:,} {singular if number == 1 else plural or f'{singular}s'}"
 
 
 def cmd_token(config: Config, args: argparse.Namespace) -> None:
@@ -258,10 +284,11 @@ def _slugs(text: str) -> list[str]:
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> None:
-    async def work(engine: AsyncEngine) -> None:
-        await create_demo_organization(engine, args.projects, args.repos_per_project, replace=args.replace)
-
-    run_with_engine(config, work, creating=True)
+    with progress("creating demo projects", args.projects) as shown:
+        create = partial(create_demo_organization, replace=args.replace, projects_done=shown.advance)
+        run_with_engine(
+            config, lambda engine: create(engine, args.projects, args.repos_per_project), creating=True
+        )
     print(
         f"Organization {DEMO_SLUG!r}: {args.projects} projects, {args.repos_per_project} repositories each."
     )

@@ -4,6 +4,7 @@ shows up in GraphiQL, and organizations of any size for benchmarks."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -24,6 +25,8 @@ from aisettings.models.tables import (
 DEMO_SLUG = "demo"
 DEMO_OWNER = "demo-owner"
 DEMO_MEMBERS = {DEMO_OWNER: Role.OWNER, "demo-admin": Role.ADMIN, "demo-member": Role.MEMBER}
+# Projects written at once, with their repositories: the progress moves after each chunk.
+CHUNK_SIZE = 1000
 
 
 class DemoExistsError(RuntimeError):
@@ -31,11 +34,18 @@ class DemoExistsError(RuntimeError):
 
 
 async def create_demo_organization(
-    engine: AsyncEngine, projects: int = 50, repositories_per_project: int = 3, *, replace: bool = False
+    engine: AsyncEngine,
+    projects: int = 50,
+    repositories_per_project: int = 3,
+    *,
+    replace: bool = False,
+    projects_done: Callable[[int], None] = lambda count: None,
 ) -> int:
-    """Creates the demo organization and returns its id. Replacing it keeps what can be kept: the
-    organization (its id), its members and their tokens (GraphiQL's and scripts' keep working), and the
-    projects whose slugs remain (their ids); their settings and repositories become the demo's again."""
+    """Creates the demo organization and returns its id, calling `projects_done` with the number of
+    projects written (with their repositories) since its last call. Replacing it keeps what can be kept:
+    the organization (its id), its members and their tokens (GraphiQL's and scripts' keep working), and
+    the projects whose slugs remain (their ids); their settings and repositories become the demo's
+    again."""
     now = utc_now()
     async with write_transaction(engine) as connection:
         organization_id = (
@@ -58,14 +68,19 @@ async def create_demo_organization(
             )
         await _reset_settings(connection, organization_id, now)
         await _add_members(connection, organization_id)
-        project_ids = await _replace_projects(connection, organization_id, projects, now)
-        repositories = [
-            _demo_repository(project_id, index, number, now)
-            for index, project_id in enumerate(project_ids)
-            for number in range(repositories_per_project)
-        ]
-        if repositories:
-            await connection.execute(insert(repository), repositories)
+        wanted = [_demo_project(organization_id, index, now) for index in range(projects)]
+        kept = await _keep_projects(connection, organization_id, wanted)
+        for start in range(0, len(wanted), CHUNK_SIZE):
+            chunk = wanted[start : start + CHUNK_SIZE]
+            project_ids = await _insert_new_projects(connection, chunk, kept)
+            repositories = [
+                _demo_repository(project_id, index, number, now)
+                for index, project_id in enumerate(project_ids, start)
+                for number in range(repositories_per_project)
+            ]
+            if repositories:
+                await connection.execute(insert(repository), repositories)
+            projects_done(len(chunk))
     return int(organization_id)
 
 
@@ -102,12 +117,11 @@ async def _add_members(connection: AsyncConnection, organization_id: int) -> Non
         )
 
 
-async def _replace_projects(
-    connection: AsyncConnection, organization_id: int, count: int, now: dt.datetime
-) -> list[int]:
-    """The ids of the demo's `count` projects, in order: the existing ones by slug (their repositories
-    removed), new ones added; other projects of the organization deleted."""
-    wanted = [_demo_project(organization_id, index, now) for index in range(count)]
+async def _keep_projects(
+    connection: AsyncConnection, organization_id: int, wanted: list[dict[str, object]]
+) -> dict[str, int]:
+    """The ids of the organization's projects that the demo keeps, by slug, updated to the `wanted`
+    values and without their repositories; the other projects deleted."""
     rows = await connection.execute(
         select(project.c.slug, project.c.id).where(project.c.organization_id == organization_id)
     )
@@ -131,13 +145,20 @@ async def _replace_projects(
                 if values["slug"] in kept
             ],
         )
+    return kept
+
+
+async def _insert_new_projects(
+    connection: AsyncConnection, wanted: list[dict[str, object]], kept: dict[str, int]
+) -> list[int]:
+    """The ids of the `wanted` projects, in order: the kept ones', and those of the others, inserted."""
     new = [values for values in wanted if values["slug"] not in kept]
     added: list[int] = []
     if new:
         inserted = insert(project).returning(project.c.id, sort_by_parameter_order=True)
         added = list((await connection.execute(inserted, new)).scalars())
     new_ids = iter(added)
-    return [kept[values["slug"]] if values["slug"] in kept else next(new_ids) for values in wanted]
+    return [kept[str(values["slug"])] if values["slug"] in kept else next(new_ids) for values in wanted]
 
 
 def _chunks(keys: list[int], size: int = 5000) -> list[list[int]]:

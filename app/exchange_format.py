@@ -6,13 +6,24 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    create_model,
+    field_validator,
+)
 from pydantic import Strict as StrictMode
 
 from aisettings.models.limits import MAX_LOGIN_LENGTH, MAX_NAME_LENGTH, MAX_SLUG_LENGTH
 from aisettings.models.repositories import RepositoryProvider
 from aisettings.models.settings import SETTINGS
 from aisettings.models.text import is_storable
+
+from .exchange_messages import problem_message
 
 SLUG = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_SLUG_LENGTH - 1}}}")
 # A display name; none given: the slug.
@@ -88,9 +99,14 @@ class ProjectFile(Strict):
     _slug = field_validator("slug")(_check_slug)
 
 
+def _lowercase(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 class MemberFile(Strict):
     login: str = Field(min_length=1, max_length=MAX_LOGIN_LENGTH)
-    role: Literal["member", "admin", "owner"]
+    # In any case, as people write them: "Owner", "ADMIN".
+    role: Annotated[Literal["member", "admin", "owner"], BeforeValidator(_lowercase)]
 
 
 class OrganizationFile(Strict):
@@ -112,8 +128,9 @@ def parse_exchange_file(raw: bytes) -> ExchangeFile:
     try:
         return ExchangeFile.model_validate_json(raw)
     except ValidationError as error:
+        problems = error.errors()
         raise ImportFileError(
-            [(_json_path(problem["loc"]), _message(problem)) for problem in error.errors()]
+            [(_json_path(problem["loc"]), problem_message(problem, ExchangeFile)) for problem in problems]
         ) from None
 
 
@@ -122,8 +139,3 @@ def _json_path(location: tuple[int | str, ...]) -> str:
     for part in location:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
     return path
-
-
-def _message(problem: Any) -> str:
-    message = str(problem["msg"])
-    return message.removeprefix("Value error, ")

@@ -11,15 +11,15 @@ value; nothing in the database is deleted by an import.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 from pydantic import BaseModel
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from aisettings.models.audit import AuditAction
-from aisettings.models.repositories import branch_patterns_errors, repository_name_error
 from aisettings.models.settings import SETTINGS
 from aisettings.models.tables import Role, member, organization, project, repository, user_account
 from aisettings.resolvers.loaders import projects_with_settings
@@ -39,6 +39,7 @@ from aisettings.resolvers.records import (
     repository_record,
 )
 
+from .exchange_content import content_problems
 from .exchange_format import ExchangeFile, ImportFileError, OrganizationFile, ProjectFile, parse_exchange_file
 
 __all__ = ["ImportFileError", "ImportReport", "import_file", "read_import_file"]
@@ -48,8 +49,10 @@ IMPORT_ACTOR = "import"
 
 @dataclass
 class ImportReport:
-    """How many objects of each kind the import created, changed, or found as they were."""
+    """How many objects of each kind the import created, changed, or found as they were (or, for a dry
+    run, would create or change)."""
 
+    dry_run: bool = False
     counts: dict[str, Counter[str]] = field(default_factory=dict)
 
     def count(self, kind: str, outcome: str | None = None) -> None:
@@ -59,61 +62,47 @@ class ImportReport:
             counter[outcome] += 1
 
     def lines(self) -> list[str]:
+        would = "would be " if self.dry_run else ""
         return [
-            f"{kind}: {c['created']} created, {c['changed']} changed, {c['unchanged']} unchanged"
+            f"{kind}: {c['created']} {would}created, {c['changed']} {would}changed, "
+            f"{c['unchanged']} unchanged"
             for kind, c in self.counts.items()
         ]
 
 
-def _check_semantics(document: ExchangeFile) -> None:
-    """What pydantic's structure checks cannot see: duplicates and provider-specific formats."""
-    problems: list[tuple[str, str]] = []
-
-    def duplicates(path: str, keys: list[Any], what: str) -> None:
-        seen: set[Any] = set()
-        for index, key in enumerate(keys):
-            if key in seen:
-                problems.append((f"{path}[{index}]", f"{what} {key!r} appears more than once"))
-            seen.add(key)
-
-    duplicates("$.organizations", [o.slug for o in document.organizations], "organization slug")
-    for o_index, org in enumerate(document.organizations):
-        org_path = f"$.organizations[{o_index}]"
-        duplicates(f"{org_path}.members", [m.login for m in org.members], "member")
-        duplicates(f"{org_path}.projects", [p.slug for p in org.projects], "project slug")
-        for p_index, proj in enumerate(org.projects):
-            project_path = f"{org_path}.projects[{p_index}].repositories"
-            # Compared ignoring case, as providers do: "Acme/Web" is "acme/web".
-            keys = [f"{r.provider.value} {r.name.lower()}" for r in proj.repositories]
-            duplicates(project_path, keys, "repository (provider and name, ignoring case)")
-            for r_index, repo in enumerate(proj.repositories):
-                repo_path = f"{project_path}[{r_index}]"
-                name_error = repository_name_error(repo.provider, repo.name)
-                if name_error is not None:
-                    problems.append((f"{repo_path}.name", name_error))
-                for pattern_index, message in branch_patterns_errors(repo.branchPatterns or []):
-                    problems.append((f"{repo_path}.branchPatterns[{pattern_index}]", message))
-    if problems:
-        raise ImportFileError(problems)
-
-
 def read_import_file(raw: bytes) -> ExchangeFile:
-    """The file, validated whole: every problem in one ImportFileError."""
-    document = parse_exchange_file(raw)
-    _check_semantics(document)
+    """The file, validated whole: every problem, of its structure and of its content, in one
+    ImportFileError."""
+    content = content_problems(raw)
+    try:
+        document = parse_exchange_file(raw)
+    except ImportFileError as error:
+        raise ImportFileError(error.problems + content) from None
+    if content:
+        raise ImportFileError(content)
     return document
 
 
-async def import_file(engine: AsyncEngine, document: ExchangeFile) -> ImportReport:
-    """Upserts a file that read_import_file validated, in one transaction."""
-    report = ImportReport()
-    async with write_unit(engine, IMPORT_ACTOR, None) as unit:
+async def import_file(
+    engine: AsyncEngine,
+    document: ExchangeFile,
+    *,
+    dry_run: bool = False,
+    projects_done: Callable[[int], None] = lambda count: None,
+) -> ImportReport:
+    """Upserts a file that read_import_file validated, in one transaction, calling `projects_done` with
+    the number of projects imported since its last call; with `dry_run`, reports what it would change
+    and rolls it all back."""
+    report = ImportReport(dry_run)
+    async with write_unit(engine, IMPORT_ACTOR, None, dry_run=dry_run) as unit:
         for org in document.organizations:
-            await _import_organization(unit, org, report)
+            await _import_organization(unit, org, report, projects_done)
     return report
 
 
-async def _import_organization(unit: WriteUnit, org: OrganizationFile, report: ImportReport) -> None:
+async def _import_organization(
+    unit: WriteUnit, org: OrganizationFile, report: ImportReport, projects_done: Callable[[int], None]
+) -> None:
     report.count("organizations")
     connection = unit.connection
     existing = (
@@ -139,7 +128,7 @@ async def _import_organization(unit: WriteUnit, org: OrganizationFile, report: I
     if org.settings is not None:
         record = await _import_organization_settings(connection, record, org, audit)
     members_changed = await _import_members(connection, organization_id, org, report)
-    projects_changed = await _import_projects(connection, record, org.projects, audit, report)
+    projects_changed = await _import_projects(connection, record, org.projects, audit, report, projects_done)
     if renamed or members_changed or projects_changed:
         unit.changed(organization_id)  # writes without an audit entry move the version all the same
     if existing is None:
@@ -204,6 +193,7 @@ async def _import_projects(
     projects: list[ProjectFile],
     audit: AuditBatch,
     report: ImportReport,
+    projects_done: Callable[[int], None],
 ) -> bool:
     """Whether any project was created or renamed (changes of its settings and repositories are
     audited)."""
@@ -236,6 +226,7 @@ async def _import_projects(
         await _import_repositories(connection, current, proj, audit, report)
         outcome = "created" if proj.slug not in stored else "changed" if changed else "unchanged"
         report.count("projects", outcome)
+        projects_done(1)
     return created_or_renamed
 
 

@@ -332,6 +332,20 @@ async def test_a_writing_command_migrates_a_new_database_first(
     assert capsys.readouterr().out.splitlines()[-1].startswith("ais_")
 
 
+async def test_a_dry_run_without_a_database_says_so_and_creates_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / "acme.json").write_text('{"organizations": [{"slug": "acme"}]}')
+
+    status = await run_cli("import", "--dry-run", "acme.json")
+
+    assert status == 1
+    assert capsys.readouterr().err.startswith("aisettings: there is no database at ./aisettings.db")
+    assert files_in(tmp_path) == ["acme.json"]
+
+
 async def test_a_bad_import_file_creates_no_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

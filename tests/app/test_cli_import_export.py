@@ -201,6 +201,20 @@ async def test_imported_member_gets_the_role_of_the_file(
     assert as_member["organization"]["viewerCanAdminister"] is False
 
 
+@pytest.mark.parametrize("written", ["Owner", "OWNER", "oWnEr"])
+async def test_a_role_is_read_in_any_case(
+    engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, written: str
+) -> None:
+    path = write_file(tmp_path, _changed(["organizations", 0, "members", 1, "role"], written))
+
+    status = await run_cli("import", str(path))
+
+    assert status == 0
+    token = await create_token(engine, "acme", "bob", name="owner")
+    query = 'query { organization(slug: "acme") { viewerCanAdminister } }'
+    assert (await execute(client, token, query))["organization"]["viewerCanAdminister"] is True
+
+
 async def test_override_of_a_locked_setting_is_kept_but_ignored(
     engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -248,6 +262,69 @@ async def test_importing_the_same_file_again_writes_nothing(
     await run_cli("import", str(path))
 
     assert await dump_database(engine) == before
+
+
+async def exported(capsys: pytest.CaptureFixture[str]) -> Any:
+    """What `aisettings export` prints, read back as JSON."""
+    assert await run_cli("export") == 0
+    return json.loads(capsys.readouterr().out)
+
+
+async def test_a_dry_run_reports_what_would_be_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file(tmp_path, acme_file())
+
+    status = await run_cli("import", "--dry-run", str(path))
+
+    assert status == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "organizations: 1 would be created, 0 would be changed, 0 unchanged",
+        "members: 2 would be created, 0 would be changed, 0 unchanged",
+        "projects: 2 would be created, 0 would be changed, 0 unchanged",
+        "repositories: 2 would be created, 0 would be changed, 0 unchanged",
+        "Dry run: nothing was written.",
+    ]
+
+
+async def test_a_dry_run_creates_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_file(tmp_path, acme_file())
+
+    status = await run_cli("import", "--dry-run", str(path))
+
+    capsys.readouterr()
+    assert status == 0
+    assert await exported(capsys) == {"organizations": []}
+
+
+async def test_a_dry_run_reports_a_change_and_leaves_it_unmade(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    before = await exported(capsys)
+    path = write_file(tmp_path, _changed(["organizations", 0, "settings", "stoppingPoint"], "MERGE"))
+
+    status = await run_cli("import", "--dry-run", str(path))
+
+    assert status == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "organizations: 0 would be created, 1 would be changed, 0 unchanged"
+    )
+    assert await exported(capsys) == before
+
+
+async def test_a_dry_run_leaves_no_audit_entry(
+    engine: AsyncEngine, client: httpx.AsyncClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    token = await create_token(engine, "acme", "alice", name="auditor")
+    before = await audit_log_nodes(client, token)
+    path = write_file(tmp_path, _changed(WEB_FIX_ENABLED, False))
+
+    status = await run_cli("import", "--dry-run", str(path))
+
+    assert status == 0
+    assert await audit_log_nodes(client, token) == before
 
 
 WEB_FIX_ENABLED: list[str | int] = ["organizations", 0, "projects", 0, "overrides", "fixEnabled"]
@@ -446,6 +523,37 @@ async def test_export_with_org_prints_only_that_organization(
     assert [o["slug"] for o in exported["organizations"]] == ["globex"]
 
 
+async def test_export_with_output_writes_what_export_prints_in_utf_8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await run_cli("import", str(write_file(tmp_path, _changed(["organizations", 0, "name"], "Ακμή"))))
+    capsys.readouterr()
+    await run_cli("export")
+    printed = capsys.readouterr().out
+    output = tmp_path / "export.json"
+
+    status = await run_cli("export", "--output", str(output))
+
+    assert status == 0
+    assert output.read_bytes() == printed.encode("utf-8")
+    assert '"name": "Ακμή"' in output.read_text(encoding="utf-8")
+    assert output.read_bytes().endswith(b"}\n")
+
+
+async def test_export_with_output_says_what_it_wrote_in_one_line_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_acme(tmp_path, capsys)
+    output = tmp_path / "export.json"
+
+    status = await run_cli("export", "-o", str(output))
+
+    assert status == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [f"Wrote 1 organization, 2 projects and 2 repositories to {output}."]
+
+
 async def test_export_of_an_unknown_organization_fails(capsys: pytest.CaptureFixture[str]) -> None:
     status = await run_cli("export", "--org", "nowhere")
 
@@ -611,6 +719,92 @@ async def test_invalid_file_leaves_the_database_exactly_as_it_was(
     await run_cli("import", str(path))
 
     assert await dump_database(engine) == before
+
+
+def _problems_of_every_kind() -> dict[str, Any]:
+    """ACME with problems of its structure (a wrong type, an unknown field) and of its content (a
+    duplicate, a repository name and a branch pattern its provider refuses)."""
+    file = _changed(["organizations", 0, "projects", 1, "overrides", "fixEnabled"], "yes")
+    file["organizations"][0]["projects"][1]["color"] = "red"
+    file["organizations"][0]["members"][1]["login"] = "alice"
+    web_repository = file["organizations"][0]["projects"][0]["repositories"][0]
+    web_repository["name"] = "acme/team/web"
+    web_repository["branchPatterns"].append("feature..x")
+    return file
+
+
+async def test_problems_of_structure_and_of_content_are_reported_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file(tmp_path, _problems_of_every_kind())
+
+    status = await run_cli("import", str(path))
+
+    assert status == 1
+    problems = [line.split(":")[0] for line in capsys.readouterr().err.splitlines()[1:]]
+    assert problems == [
+        f"{PROJECT}[1].overrides.fixEnabled",
+        f"{PROJECT}[1].color",
+        "$.organizations[0].members[1]",
+        f"{PROJECT}[0].repositories[0].name",
+        f"{PROJECT}[0].repositories[0].branchPatterns[2]",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "line"),
+    [
+        pytest.param(
+            ["organizations", 0, "projects", 1, "overrides", "fixEnable"],
+            True,
+            f"{PROJECT}[1].overrides.fixEnable: unknown field 'fixEnable'; did you mean 'fixEnabled'?",
+            id="mistyped-field",
+        ),
+        pytest.param(
+            ["organizations", 0, "projects", 1, "color"],
+            "red",
+            f"{PROJECT}[1].color: unknown field 'color'; the fields here are slug, name, overrides, "
+            "repositories",
+            id="unknown-field",
+        ),
+        pytest.param(
+            WEB_FIX_ENABLED,
+            "yes",
+            f'{PROJECT}[0].overrides.fixEnabled: Input should be a valid boolean; got "yes"',
+            id="wrong-type",
+        ),
+        pytest.param(
+            ["organizations", 0, "settings", "stoppingPoint"],
+            "pull_request",
+            "$.organizations[0].settings.stoppingPoint: Input should be 'SUGGESTION', 'PULL_REQUEST' or "
+            "'MERGE'; got \"pull_request\"; did you mean 'PULL_REQUEST'?",
+            id="mistyped-enum-value",
+        ),
+        pytest.param(
+            ["organizations", 0, "settings", "lockedSettings", 0],
+            "FIX_ENABLD",
+            "$.organizations[0].settings.lockedSettings[0]: Input should be 'SCAN_ENABLED', 'FIX_ENABLED' or "
+            "'STOPPING_POINT'; got \"FIX_ENABLD\"; did you mean 'FIX_ENABLED'?",
+            id="mistyped-locked-setting",
+        ),
+        pytest.param(
+            ["organizations", 0, "projects", 1, "slug"],
+            "no spaces",
+            f"{PROJECT}[1].slug: a slug is 1 to {MAX_SLUG_LENGTH} letters, digits, '.', '-' or '_', starting "
+            'with a letter or digit; got "no spaces"',
+            id="bad-slug",
+        ),
+    ],
+)
+async def test_a_problem_shows_the_value_given_and_the_closest_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], path: list[str | int], value: Any, line: str
+) -> None:
+    file = write_file(tmp_path, _changed(path, value))
+
+    status = await run_cli("import", str(file))
+
+    assert status == 1
+    assert capsys.readouterr().err.splitlines()[1:] == [line]
 
 
 async def test_repository_named_twice_is_reported_without_internal_names(
