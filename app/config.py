@@ -6,6 +6,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from aisettings.models.limits import MAX_BODY_BYTES
@@ -19,8 +20,14 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./aisettings.db"
 # environment).
 DEMO_TOKEN_VARIABLE = "AISETTINGS_DEMO_TOKEN"
 ENVIRONMENTS = ("development", "production")
-# Where `cd web && npm ci` puts GraphiQL's files in a checkout (app/graphiql.py).
-DEFAULT_GRAPHIQL_ASSETS = Path(__file__).resolve().parents[1] / "web" / "node_modules"
+# Where `cd web && npm ci` puts GraphiQL's and the settings page's files in a checkout; an installed wheel
+# holds its copies of them in the package (setup.py).
+CHECKOUT_NODE_MODULES = Path(__file__).resolve().parents[1] / "web" / "node_modules"
+DEFAULT_GRAPHIQL_ASSETS = (
+    CHECKOUT_NODE_MODULES
+    if CHECKOUT_NODE_MODULES.is_dir()
+    else Path(str(resources.files("aisettings") / "node_modules"))
+)
 
 
 class ConfigurationError(ValueError):
