@@ -1,5 +1,5 @@
-"""The ASGI application: /graphql, /healthz, /readyz, GraphiQL's files, and signing in to the settings
-page."""
+"""The ASGI application: /graphql, /healthz, /readyz, GraphiQL's files, signing in to the settings
+page, and the REST API (/api/0/)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from .graphiql import build_graphiql
 from .graphql import GraphQLEndpoint
 from .graphql_over_http import ProtocolError
 from .response_cache import ResponseCache
+from .rest.routes import rest_routes
 from .security_headers import SecurityHeaders
 from .sign_in import sign_in_routes
 from .trusted_documents import TrustedDocuments
@@ -97,6 +98,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             Route("/readyz", readyz),
             *(graphiql.routes if graphiql else []),
             *sign_in_routes(database),
+            *rest_routes(config, database),
         ],
         # /graphql answers its refusals itself, in GraphQL's shape; the pages' are one line of text.
         exception_handlers={ProtocolError: _refusal},

@@ -88,7 +88,7 @@ class GraphQLEndpoint:
             return error.response(media_type)
 
     async def _graphql(self, request: Request, media_type: MediaType) -> Response:
-        request_id = _request_id(request)
+        request_id = request_id_of(request)
         current_request_id.set(request_id)  # before anything that may log
         viewer = await authenticated_viewer(self._engine, request)
         params = self._trusted.resolve(await self._params(request))
@@ -120,7 +120,7 @@ class GraphQLEndpoint:
     async def _params(self, request: Request) -> Params:
         if request.method == "GET":
             return params_from_query_string(request.query_params)
-        body = await _body_within(request, self._max_body_bytes)
+        body = await body_within(request, self._max_body_bytes)
         if body is None:
             message = f"The request body is over the limit of {self._max_body_bytes} bytes."
             raise ProtocolError(413, message, code="LIMIT_EXCEEDED")
@@ -168,7 +168,7 @@ def _encoded(result: ExecutionResult) -> tuple[bool, bytes]:
     return executed, orjson.dumps(body)
 
 
-async def _body_within(request: Request, limit: int) -> bytes | None:
+async def body_within(request: Request, limit: int) -> bytes | None:
     """The whole body, or None as soon as it is known to be over `limit` bytes."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -184,7 +184,7 @@ async def _body_within(request: Request, limit: int) -> bytes | None:
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
-def _request_id(request: Request) -> str:
+def request_id_of(request: Request) -> str:
     """The caller's X-Request-ID when it is a plain token that fits the audit log, else a new one."""
     given = request.headers.get("x-request-id", "")
     return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex

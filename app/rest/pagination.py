@@ -1,0 +1,76 @@
+"""Lists paginated the Sentry way: `per_page` (at most MAX_REST_PAGE, the default), `cursor` as Sentry's
+offset paginator writes it (`per page:page number:is previous`, e.g. `100:1:0`), and a Link header with
+the previous and the next page, each saying whether it holds results."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import quote, urlencode
+
+from starlette.requests import Request
+
+from aisettings.models.limits import MAX_REST_PAGE
+from aisettings.models.tables import MAX_PRIMARY_KEY
+
+from .errors import RestError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    per_page: int
+    page: int
+    is_previous: bool
+
+    def __str__(self) -> str:
+        return f"{self.per_page}:{self.page}:{int(self.is_previous)}"
+
+
+def _per_page(request: Request) -> int:
+    text = request.query_params.get("per_page", str(MAX_REST_PAGE))
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise RestError.detail(400, "Invalid per_page parameter.")
+    if int(text) > MAX_REST_PAGE:
+        raise RestError.detail(400, f"Invalid per_page parameter. Max allowed value is {MAX_REST_PAGE}.")
+    return int(text)
+
+
+def _cursor(request: Request, per_page: int) -> Cursor:
+    text = request.query_params.get("cursor")
+    if not text:
+        return Cursor(per_page, 0, False)
+    parts = text.split(":")
+    if (
+        len(parts) != 3
+        or not all(part.isascii() and part.isdigit() for part in parts)
+        or parts[2] not in "01"
+    ):
+        raise RestError.detail(400, "Invalid cursor parameter.")
+    cursor = Cursor(int(parts[0]), int(parts[1]), parts[2] == "1")
+    if cursor.per_page * cursor.page > MAX_PRIMARY_KEY:
+        raise RestError.detail(400, "Invalid cursor parameter.")
+    return cursor
+
+
+async def paginate(request: Request, read: Callable[[int, int], Awaitable[list[T]]]) -> tuple[list[T], str]:
+    """A page of what `read(offset, limit)` reads, and its Link header."""
+    per_page = _per_page(request)
+    cursor = _cursor(request, per_page)
+    items = await read(cursor.per_page * cursor.page, per_page + 1)
+    previous = Cursor(per_page, max(cursor.page - 1, 0), True)
+    following = Cursor(per_page, cursor.page + 1, False)
+    links = [
+        _link(request, "previous", previous, cursor.page > 0),
+        _link(request, "next", following, len(items) > per_page),
+    ]
+    return items[:per_page], ", ".join(links)
+
+
+def _link(request: Request, name: str, cursor: Cursor, has_results: bool) -> str:
+    query = urlencode([(key, value) for key, value in request.query_params.multi_items() if key != "cursor"])
+    base = f"{request.url.scheme}://{request.url.netloc}{quote(request.url.path)}?{query}"
+    results = "true" if has_results else "false"
+    return f'<{base}&cursor={cursor}>; rel="{name}"; results="{results}"; cursor="{cursor}"'
