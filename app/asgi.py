@@ -32,6 +32,7 @@ from .graphiql import PREFIX as GRAPHIQL_FILES
 from .graphiql import build_graphiql
 from .graphql import GraphQLEndpoint
 from .graphql_over_http import ProtocolError
+from .request_ids import RequestIds
 from .response_cache import ResponseCache
 from .rest.routes import rest_routes
 from .security_headers import SecurityHeaders
@@ -102,8 +103,9 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
         ],
         # /graphql answers its refusals itself, in GraphQL's shape; the pages' are one line of text.
         exception_handlers={ProtocolError: _refusal},
-        # Outermost first: the answer to an unexpected error gets the security headers too.
+        # Outermost first: the answer to an unexpected error gets the security headers and its id too.
         middleware=[
+            Middleware(RequestIds),
             Middleware(SecurityHeaders, public_files=GRAPHIQL_FILES),
             Middleware(AnswerUnexpectedErrors),
         ],

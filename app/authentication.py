@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 
-from aisettings.resolvers.viewer import Viewer, authenticate
+from aisettings.resolvers.viewer import Viewer, authenticate, has_expired
 
 from .graphql_over_http import ProtocolError
 from .sessions import SESSION_COOKIE, session_viewer
@@ -18,6 +18,8 @@ from .unavailable import or_unavailable
 CHALLENGE = 'Bearer realm="aisettings"'
 NO_TOKEN = "Authentication required: send an API token as `Authorization: Bearer <token>`."
 INVALID_TOKEN = "The credentials are not a valid API token; send one as `Authorization: Bearer <token>`."
+# The one refusal that says why: the owner of a token that was real can do something about it.
+EXPIRED_TOKEN = "The API token has expired; create a new one (`aisettings token create`)."
 SESSION_ENDED = "The session has ended: sign in again at /sign-in, or send an API token."
 # Cross-site request forgery: browsers attach the session cookie to any page's requests (SameSite=Strict
 # only spares cross-site ones), but no other origin can set a custom header without a CORS preflight,
@@ -42,7 +44,9 @@ async def authenticated_viewer(engine: AsyncEngine, request: Request) -> Viewer:
         raise _unauthenticated(NO_TOKEN, CHALLENGE)
     viewer = await or_unavailable(authenticate(engine, token)) if bearer else None
     if viewer is None:
-        raise _unauthenticated(INVALID_TOKEN, f'{CHALLENGE}, error="invalid_token"')
+        expired = bearer and await or_unavailable(has_expired(engine, token))
+        message = EXPIRED_TOKEN if expired else INVALID_TOKEN
+        raise _unauthenticated(message, f'{CHALLENGE}, error="invalid_token"')
     return viewer
 
 

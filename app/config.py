@@ -11,6 +11,7 @@ from pathlib import Path
 from aisettings.models.limits import MAX_BODY_BYTES
 from aisettings.schema.limits import RequestLimits
 
+from .database_url import DatabaseURLError, async_database_url
 from .trusted_documents import DEFAULT_DIRECTORY
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./aisettings.db"
@@ -66,7 +67,7 @@ class Config:
                 f"AISETTINGS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}."
             )
         return cls(
-            database_url=environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_url=_database_url(environ),
             environment=environment,
             database_pool_size=_positive_int(environ, "AISETTINGS_DB_POOL_SIZE", 10),
             database_pool_timeout_seconds=_positive_seconds(
@@ -153,3 +154,10 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     if raw.lower() not in ("1", "true", "0", "false"):
         raise ConfigurationError(f"{name} must be 1, true, 0 or false, not {raw!r}.")
     return raw.lower() in ("1", "true")
+
+
+def _database_url(environ: Mapping[str, str]) -> str:
+    try:
+        return async_database_url(environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    except DatabaseURLError as error:
+        raise ConfigurationError(str(error)) from None

@@ -41,7 +41,7 @@ from aisettings.resolvers.records import (
 
 from .exchange_format import ExchangeFile, ImportFileError, OrganizationFile, ProjectFile, parse_exchange_file
 
-__all__ = ["ImportFileError", "ImportReport", "import_file"]
+__all__ = ["ImportFileError", "ImportReport", "import_file", "read_import_file"]
 
 IMPORT_ACTOR = "import"
 
@@ -97,11 +97,15 @@ def _check_semantics(document: ExchangeFile) -> None:
         raise ImportFileError(problems)
 
 
-async def import_file(engine: AsyncEngine, raw: bytes) -> ImportReport:
-    """Validates the whole file first (ImportFileError, nothing written), then upserts it in one
-    transaction."""
+def read_import_file(raw: bytes) -> ExchangeFile:
+    """The file, validated whole: every problem in one ImportFileError."""
     document = parse_exchange_file(raw)
     _check_semantics(document)
+    return document
+
+
+async def import_file(engine: AsyncEngine, document: ExchangeFile) -> ImportReport:
+    """Upserts a file that read_import_file validated, in one transaction."""
     report = ImportReport()
     async with write_unit(engine, IMPORT_ACTOR, None) as unit:
         for org in document.organizations:

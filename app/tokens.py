@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
@@ -11,6 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.models.access import ROLE_SCOPES, Scope, hash_token, new_token_secret
 from aisettings.models.database import write_transaction
 from aisettings.models.tables import api_token, member, organization, user_account, utc_now
+
+DURATION = re.compile(r"(\d{1,6})([dhm])")
+DURATION_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+# Of a prefix given to `token revoke`: `ais_` and four characters of the secret.
+MIN_PREFIX = 8
 
 
 class TokenError(ValueError):
@@ -28,10 +34,34 @@ class TokenInfo:
     created_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    expires_at: dt.datetime | None
+
+
+def expiry(text: str, now: dt.datetime) -> dt.datetime:
+    """When a token given `--expires-in TEXT` at `now` expires: TEXT is a duration (`90d`, `12h`, `30m`)
+    or a date (`2027-03-31`: the start of that day, UTC)."""
+    match = DURATION.fullmatch(text.strip())
+    if match is not None:
+        moment = now + dt.timedelta(**{DURATION_UNITS[match[2]]: int(match[1])})
+    else:
+        try:
+            moment = dt.datetime.combine(dt.date.fromisoformat(text.strip()), dt.time(), dt.UTC)
+        except ValueError:
+            raise TokenError(
+                f"{text!r} is neither a duration (90d, 12h, 30m) nor a date (2027-03-31)."
+            ) from None
+    if moment <= now:
+        raise TokenError(f"{text!r} is not in the future.")
+    return moment
 
 
 async def create_token(
-    engine: AsyncEngine, organization_slug: str, login: str, name: str, scopes: list[str] | None = None
+    engine: AsyncEngine,
+    organization_slug: str,
+    login: str,
+    name: str,
+    scopes: list[str] | None = None,
+    expires_at: dt.datetime | None = None,
 ) -> str:
     """A new token for a member of an organization; the secret is returned here and never again."""
     known = {scope.value for scope in Scope}
@@ -65,6 +95,7 @@ async def create_token(
                 prefix=secret[:12],
                 scopes=scopes,
                 created_at=utc_now(),
+                expires_at=expires_at,
             )
         )
     return secret
@@ -92,17 +123,29 @@ async def list_tokens(engine: AsyncEngine, organization_slug: str | None = None)
             created_at=row.created_at,
             last_used_at=row.last_used_at,
             revoked_at=row.revoked_at,
+            expires_at=row.expires_at,
         )
         for row in rows
     ]
 
 
-async def revoke_token(engine: AsyncEngine, token_id: int) -> None:
+async def revoke_token(engine: AsyncEngine, reference: str) -> int:
+    """Revokes the active token of this id, or of this prefix as `token list` shows it; its id."""
+    prefix = reference.strip().rstrip("…")
+    if not prefix.isdigit() and len(prefix) < MIN_PREFIX:
+        raise TokenError(f"Give the token's id or at least {MIN_PREFIX} characters of its prefix.")
+    match = api_token.c.id == int(prefix) if prefix.isdigit() else api_token.c.prefix.startswith(prefix)
     async with write_transaction(engine) as connection:
-        result = await connection.execute(
-            update(api_token)
-            .where(api_token.c.id == token_id, api_token.c.revoked_at.is_(None))
-            .values(revoked_at=utc_now())
+        ids = (
+            (await connection.execute(select(api_token.c.id).where(match, api_token.c.revoked_at.is_(None))))
+            .scalars()
+            .all()
         )
-    if result.rowcount == 0:
-        raise TokenError(f"There is no active token with id {token_id}.")
+        if len(ids) > 1:
+            raise TokenError(f"{len(ids)} active tokens start with {prefix!r}: give more of it, or the id.")
+        if not ids:
+            raise TokenError(f"There is no active token with the id or prefix {prefix!r}.")
+        await connection.execute(
+            update(api_token).where(api_token.c.id == ids[0]).values(revoked_at=utc_now())
+        )
+    return int(ids[0])

@@ -172,6 +172,8 @@ api_token = Table(
     Column("created_at", UTCDateTime, nullable=False, default=utc_now),
     Column("last_used_at", UTCDateTime, nullable=True),
     Column("revoked_at", UTCDateTime, nullable=True),
+    # NULL: the token does not expire.
+    Column("expires_at", UTCDateTime, nullable=True),
 )
 
 # browser_session.kind: a signed-in browser, or a sign-in link not yet opened.

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.access import PERMISSION_SCOPES, Permission, Scope, granted_scopes, hash_token
 from aisettings.models.best_effort import update_unless_locked
-from aisettings.models.database import FrequentRead
+from aisettings.models.database import FrequentRead, single_read
 from aisettings.models.tables import (
     SESSION,
     api_token,
@@ -65,6 +65,7 @@ def _viewer_read(*, of_session: bool) -> FrequentRead:
             api_token.c.scopes,
             api_token.c.organization_id,
             api_token.c.last_used_at,
+            api_token.c.expires_at.label("token_expires_at"),
             user_account.c.login,
             member.c.role,
             organization.c.data_version,
@@ -91,8 +92,8 @@ VIEWER_OF_SESSION = _viewer_read(of_session=True)
 
 
 async def authenticate(engine: AsyncEngine, token: str) -> Viewer | None:
-    """The viewer of a token, or None when the token is unknown, revoked, or its user has left the
-    organization."""
+    """The viewer of a token, or None when the token is unknown, revoked or expired, or its user has left
+    the organization."""
     return await _viewer(engine, VIEWER_OF_TOKEN, token)
 
 
@@ -102,10 +103,24 @@ async def authenticate_session(engine: AsyncEngine, session_secret: str) -> View
     return await _viewer(engine, VIEWER_OF_SESSION, session_secret)
 
 
+async def has_expired(engine: AsyncEngine, token: str) -> bool:
+    """Whether `token` is a token that would be accepted but for its expiry (asked only of a token that
+    authenticate refused, to say why)."""
+    statement = select(api_token.c.id).where(
+        api_token.c.hashed_secret == hash_token(token),
+        api_token.c.revoked_at.is_(None),
+        api_token.c.expires_at <= utc_now(),
+    )
+    async with single_read(engine) as connection:
+        return (await connection.execute(statement)).first() is not None
+
+
 async def _viewer(engine: AsyncEngine, read: FrequentRead, secret: str) -> Viewer | None:
     row = await read.one_or_none(engine, {"secret_hash": hash_token(secret)})
     now = utc_now()
     if row is None or row.get("kind", SESSION) != SESSION or row.get("expires_at", now) < now:
+        return None
+    if row["token_expires_at"] is not None and row["token_expires_at"] <= now:
         return None
     if row["last_used_at"] is None or now - row["last_used_at"] >= LAST_USED_RESOLUTION:
         # Best effort: a read never waits for a writer to record it; a later request will.

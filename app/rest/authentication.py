@@ -7,13 +7,15 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 
-from aisettings.resolvers.viewer import Viewer, authenticate
+from aisettings.resolvers.viewer import Viewer, authenticate, has_expired
 
 from ..unavailable import or_unavailable
 from .errors import INVALID_TOKEN, NO_CREDENTIALS, NOT_AUTHENTICATED, RestError
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="api"'}
 SPACES = "Invalid token header. Token string should not contain spaces."
+# Sentry's words for the one refusal that says why: the owner of a token that was real can act on it.
+EXPIRED = "Token expired"
 
 
 async def rest_viewer(engine: AsyncEngine, request: Request) -> Viewer:
@@ -27,5 +29,6 @@ async def rest_viewer(engine: AsyncEngine, request: Request) -> Viewer:
         raise RestError.detail(401, SPACES, CHALLENGE)
     viewer = await or_unavailable(authenticate(engine, token))
     if viewer is None:
-        raise RestError.detail(401, INVALID_TOKEN, CHALLENGE)
+        expired = await or_unavailable(has_expired(engine, token))
+        raise RestError.detail(401, EXPIRED if expired else INVALID_TOKEN, CHALLENGE)
     return viewer

@@ -28,7 +28,7 @@ from aisettings.resolvers.records import OrganizationRecord, ProjectRecord
 from aisettings.resolvers.viewer import Viewer
 
 from ..errors import INTERNAL_SERVER_ERROR, logged_fault
-from ..graphql import body_within, request_id_of
+from ..graphql import body_within
 from ..graphql_over_http import ProtocolError
 from ..logs import current_request_id
 from ..unavailable import RETRY_AFTER, unavailable_message
@@ -193,8 +193,8 @@ class Resource:
         await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:
-        request_id = request_id_of(request)
-        current_request_id.set(request_id)
+        request_id = current_request_id.get()
+        assert request_id is not None, "every request has one (app/request_ids.py)"
         try:
             return await asyncio.wait_for(self._handle(request, request_id), self._settings.timeout_seconds)
         except RestError as error:

@@ -98,7 +98,7 @@ async def test_every_invalid_token_gets_the_same_answer_whatever_the_reason(
     org = await make_organization(engine, "acme")
     revoked = await make_token(engine, org, "alice")
     (info,) = await list_tokens(engine, "acme")
-    await revoke_token(engine, info.id)
+    await revoke_token(engine, str(info.id))
     valid = await make_token(engine, org, "bob")
     left = await make_token(engine, await make_organization(engine, "other"), "carol")
     async with engine.begin() as connection:
@@ -124,7 +124,7 @@ async def test_every_invalid_token_gets_the_same_answer_whatever_the_reason(
 async def test_revoked_token_is_unauthenticated(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
     token = await make_token(engine, await make_organization(engine, "acme"))
     (info,) = await list_tokens(engine, "acme")
-    await revoke_token(engine, info.id)
+    await revoke_token(engine, str(info.id))
 
     response = await post(client, token, VIEWER)
 

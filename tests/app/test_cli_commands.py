@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.cli import build_parser, main
+from aisettings.app.config import Config, ConfigurationError
 from aisettings.app.tokens import create_token
-from aisettings.models.tables import Role
+from aisettings.models.tables import Role, api_token
 from tests.cli import run_cli
 from tests.databases import ON_SQLITE
 from tests.factories import Org, make_member, make_organization
@@ -121,7 +127,8 @@ async def test_token_list_shows_each_token_but_never_its_secret(
 
     assert status == 0
     output = capsys.readouterr().out
-    [line] = output.splitlines()
+    header, line = output.splitlines()
+    assert header.split("\t")[:5] == ["ID", "PREFIX", "ORGANIZATION", "USER", "NAME"]
     token_id, prefix, organization, login, name = line.split("\t")[:5]
     assert token_id.isdigit()
     assert secret.startswith(prefix.rstrip("…"))
@@ -141,11 +148,15 @@ async def test_token_list_with_org_shows_only_that_organizations_tokens(
 
     await run_cli("token", "list", "--org", "globex")
 
-    assert [line.split("\t")[4] for line in capsys.readouterr().out.splitlines()] == ["globex-token"]
+    assert [line.split("\t")[4] for line in capsys.readouterr().out.splitlines()[1:]] == ["globex-token"]
+
+
+def _token_row(listing: str, name: str) -> list[str]:
+    return next(row for line in listing.splitlines() if (row := line.split("\t"))[4] == name)
 
 
 def _token_id(listing: str, name: str) -> str:
-    return next(line.split("\t")[0] for line in listing.splitlines() if line.split("\t")[4] == name)
+    return _token_row(listing, name)[0]
 
 
 @pytest.mark.usefixtures("database_environment")
@@ -199,6 +210,228 @@ async def test_revoking_a_token_twice_fails(engine: AsyncEngine, capsys: pytest.
     status = await run_cli("token", "revoke", token_id)
 
     assert status == 1
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_a_token_is_revoked_by_the_prefix_token_list_shows(
+    engine: AsyncEngine, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+    secret = await create_token(engine, "acme", "alice", name="leaked")
+    await run_cli("token", "list")
+    prefix = _token_row(capsys.readouterr().out, "leaked")[1]
+
+    status = await run_cli("token", "revoke", prefix)
+
+    assert status == 0
+    assert (await post(client, secret, VIEWER)).status_code == 401
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_a_prefix_too_short_to_tell_tokens_apart_revokes_nothing(
+    engine: AsyncEngine, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+    secret = await create_token(engine, "acme", "alice", name="kept")
+
+    status = await run_cli("token", "revoke", "ais_")
+
+    assert status == 1
+    assert "at least 8 characters" in capsys.readouterr().err
+    assert (await post(client, secret, VIEWER)).status_code == 200
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_a_token_created_to_expire_works_until_then_and_says_so_in_the_list(
+    engine: AsyncEngine, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+    await run_cli(
+        "token", "create", "--org", "acme", "--user", "alice", "--name", "q1", "--expires-in", "90d"
+    )
+    secret = capsys.readouterr().out.strip()
+
+    await run_cli("token", "list")
+
+    state = _token_row(capsys.readouterr().out, "q1")[7]
+    in_90_days = dt.datetime.now(dt.UTC) + dt.timedelta(days=90)
+    assert state.startswith(f"active, expires {in_90_days:%Y-%m-%d}")
+    assert (await post(client, secret, VIEWER)).status_code == 200
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_an_expired_token_is_refused_with_its_own_message(
+    engine: AsyncEngine, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+    secret = await create_token(engine, "acme", "alice", name="old")
+    async with engine.begin() as connection:
+        await connection.execute(update(api_token).values(expires_at=dt.datetime.now(dt.UTC)))
+
+    response = await post(client, secret, VIEWER)
+    await run_cli("token", "list")
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["message"].startswith("The API token has expired")
+    assert _token_row(capsys.readouterr().out, "old")[7].startswith("expired ")
+
+
+@pytest.mark.parametrize("expires_in", ["soon", "0d", "2001-01-01", "90 days"])
+@pytest.mark.usefixtures("database_environment")
+async def test_an_expiry_that_is_not_a_future_duration_or_date_is_one_line(
+    engine: AsyncEngine, expires_in: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await make_acme_member(engine)
+
+    status = await run_cli("token", "create", "--org", "acme", "--user", "alice", "--expires-in", expires_in)
+
+    assert status == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert expires_in in line
+
+
+# --- failures: one line each ------------------------------------------------------------------------------
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+@pytest.mark.parametrize("command", [("export",), ("token", "list"), ("token", "revoke", "1")])
+async def test_a_reading_command_without_a_database_says_so_and_creates_no_file(
+    command: tuple[str, ...],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///./aisettings.db")
+
+    status = await run_cli(*command)
+
+    assert status == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("aisettings: there is no database at ./aisettings.db")
+    assert files_in(tmp_path) == []
+
+
+async def test_a_writing_command_migrates_a_new_database_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / "acme.json").write_text(
+        '{"organizations": [{"slug": "acme", "name": "Acme", '
+        '"members": [{"login": "alice", "role": "owner"}]}]}'
+    )
+    await run_cli("import", "acme.json")
+
+    status = await run_cli("token", "create", "--org", "acme", "--user", "alice")
+
+    assert status == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("ais_")
+
+
+async def test_a_bad_import_file_creates_no_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / "bad.json").write_text('{"organizations": [{"name": "no slug"}]}')
+
+    status = await run_cli("import", "bad.json")
+
+    assert status == 1
+    assert files_in(tmp_path) == ["bad.json"]
+
+
+@pytest.mark.parametrize(
+    ("unusable_url", "reason"),
+    [
+        pytest.param("sqlite:////no/such/folder/a.db", "unable to open database file", id="sqlite-folder"),
+        pytest.param("postgres://postgres@127.0.0.1:1/test", "Connect call failed", id="refused"),
+        pytest.param("postgresql://postgres@127.0.0.1:5432/no_such_database", "does not exist", id="no-db"),
+    ],
+)
+async def test_a_database_that_cannot_be_used_is_one_line_not_a_traceback(
+    unusable_url: str, reason: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if "no_such_database" in unusable_url and ON_SQLITE:
+        pytest.skip("needs the PostgreSQL server of the PostgreSQL run")
+    monkeypatch.setenv("DATABASE_URL", unusable_url)
+
+    status = await run_cli("demo", "--projects", "1")
+
+    assert status == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("aisettings: the database ")
+    assert reason in line
+
+
+async def test_a_missing_file_argument_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status = await run_cli("import", "no-such-file.json")
+
+    assert status == 1
+    assert capsys.readouterr().err == "aisettings: no-such-file.json: No such file or directory.\n"
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://u:p@db.example:5432/app", "postgresql+asyncpg://u:p@db.example:5432/app"),
+        (
+            "postgresql://u@db.example/app?sslmode=require",
+            "postgresql+asyncpg://u@db.example/app?ssl=require",
+        ),
+        ("postgresql+asyncpg://u@db.example/app", "postgresql+asyncpg://u@db.example/app"),
+        ("sqlite:///./a.db", "sqlite+aiosqlite:///./a.db"),
+    ],
+)
+def test_common_database_url_forms_are_taken_to_the_async_drivers(given: str, used: str) -> None:
+    assert Config.from_environment({"DATABASE_URL": given}).database_url == used
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("mysql://u@db.example/app", "runs on PostgreSQL or SQLite"),
+        ("postgresql+psycopg2://u@db.example/app", "uses 'asyncpg'"),
+        ("not a url", "not a database URL"),
+        ("postgresql://u@db.example/app?sslmode=sometimes", "sslmode"),
+    ],
+)
+def test_a_database_url_that_cannot_work_is_refused_with_a_reason(given: str, said: str) -> None:
+    with pytest.raises(ConfigurationError, match=said):
+        Config.from_environment({"DATABASE_URL": given})
+
+
+def test_version_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--version"])
+
+    assert capsys.readouterr().out.startswith("aisettings 0.")
+
+
+def test_help_answers_without_loading_the_server() -> None:
+    code = (
+        "import sys; from aisettings.app.cli import build_parser; build_parser(); print(sorted(sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+    assert "sqlalchemy" not in loaded
+    assert "strawberry" not in loaded
+
+
+def test_a_closed_pipe_ends_the_schema_quietly() -> None:
+    script = "from aisettings.app.cli import main; main(['schema'])"
+    reader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None
+    reader.stdout.readline()
+    reader.stdout.close()  # as `| head -1` does
+
+    _, errors = reader.communicate()
+
+    assert errors == b""
 
 
 # --- demo ----------------------------------------------------------------------------------------------
@@ -297,7 +530,7 @@ async def test_db_current_prints_the_head_revision(capsys: pytest.CaptureFixture
     status = await run_cli("db", "current")
 
     assert status == 0
-    assert capsys.readouterr().out.strip() == "Current revision: 0003"
+    assert capsys.readouterr().out.strip() == "Current revision: 0004"
 
 
 # --- help ----------------------------------------------------------------------------------------------

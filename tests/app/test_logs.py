@@ -115,7 +115,12 @@ async def test_every_line_serve_prints_in_production_is_a_json_object(
 
     loggers = {line["logger"] for line in json_lines(log)}
     # Migrations first, then the demo's announcement, then the server.
-    assert {"alembic.runtime.migration", "aisettings.app.cli", "uvicorn.error", "uvicorn.access"} <= loggers
+    assert {
+        "alembic.runtime.migration",
+        "aisettings.app.commands",
+        "uvicorn.error",
+        "uvicorn.access",
+    } <= loggers
 
 
 async def test_a_server_that_cannot_start_says_why_in_json_lines_too(tmp_path: Path) -> None:
@@ -132,9 +137,24 @@ async def test_a_server_that_cannot_start_says_why_in_json_lines_too(tmp_path: P
         )
         status = await process.wait()
 
-    (failure,) = [line for line in json_lines(log) if line["logger"] == "aisettings.app.cli"]
+    (failure,) = [line for line in json_lines(log) if line["logger"] == "aisettings.app.commands"]
     assert status == 1
-    assert "unable to open database file" in failure["exception"]
+    assert "unable to open database file" in failure["message"]
+    assert "exception" not in failure  # one line: the cause is outside this process
+
+
+async def test_every_line_a_command_prints_in_production_is_a_json_object(tmp_path: Path) -> None:
+    log = tmp_path / "upgrade.log"
+    database = f"sqlite:///{tmp_path}/new.db"
+
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            *CLI, "db", "upgrade", env={**os.environ, **PRODUCTION, "DATABASE_URL": database}, stderr=output
+        )
+        status = await process.wait()
+
+    assert status == 0
+    assert {line["logger"] for line in json_lines(log)} == {"alembic.runtime.migration"}
 
 
 # What serve's processes may print besides their loggers' lines: a warning, an exception that escapes a

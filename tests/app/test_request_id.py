@@ -18,8 +18,8 @@ UPDATE_PROJECT = document("UpdateProjectSettings")
 
 @pytest.mark.parametrize(
     ("header", "kept"),
-    [("req-1.a_B", True), ("x" * 100, False), ("with space", False), ("", False)],
-    ids=["plain", "too long", "odd characters", "empty"],
+    [("req-1.a_B", True), ("x" * 100, False), ("with space", False), ("", False), ("ais_secret1", False)],
+    ids=["plain", "too long", "odd characters", "empty", "a token by mistake"],
 )
 async def test_the_request_id_is_kept_only_when_it_fits(
     engine: AsyncEngine, client: httpx.AsyncClient, header: str, kept: bool
@@ -45,3 +45,13 @@ async def test_the_request_id_is_kept_only_when_it_fits(
     assert (stored == header) is kept
     assert stored is not None
     assert len(stored) <= 64
+
+
+@pytest.mark.parametrize("path", ["/graphql", "/healthz", "/sign-in", "/no-such-page"])
+async def test_the_answer_echoes_the_request_id(client: httpx.AsyncClient, path: str) -> None:
+    given = await client.get(path, headers={"X-Request-ID": "trace-42"})
+    made = await client.get(path)
+
+    assert given.headers["x-request-id"] == "trace-42"
+    assert len(made.headers["x-request-id"]) == 32
+    assert made.headers["x-request-id"] != (await client.get(path)).headers["x-request-id"]

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.sessions import SESSION_COOKIE, create_sign_in_link
 from aisettings.app.tokens import list_tokens, revoke_token
-from aisettings.models.tables import Role, browser_session
+from aisettings.models.tables import Role, api_token, browser_session
 from tests.factories import make_organization, make_token
 from tests.graphql import error_codes
 
@@ -167,11 +167,21 @@ async def test_revoking_the_token_ends_its_sessions(client: httpx.AsyncClient, e
     await signed_in(client, await make_token(engine, await make_organization(engine), "alice"))
     [token] = await list_tokens(engine)
 
-    await revoke_token(engine, token.id)
+    await revoke_token(engine, str(token.id))
 
     response = await viewer_by_cookie(client)
     assert response.status_code == 401
     assert "session has ended" in response.json()["errors"][0]["message"]
+
+
+async def test_the_expiry_of_its_token_ends_a_session(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await signed_in(client, await make_token(engine, await make_organization(engine), "alice"))
+    async with engine.begin() as connection:
+        await connection.execute(update(api_token).values(expires_at=dt.datetime.now(dt.UTC)))
+
+    response = await viewer_by_cookie(client)
+
+    assert response.status_code == 401
 
 
 async def test_an_expired_session_is_refused(client: httpx.AsyncClient, engine: AsyncEngine) -> None:

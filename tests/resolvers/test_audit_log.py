@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.app.importing import import_file
+from aisettings.app.importing import import_file, read_import_file
 from aisettings.resolvers.audit_log import AUDIT_CURSOR
 from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import make_organization, make_token
@@ -98,7 +98,7 @@ def without_zone(created_at: str, later_by: dt.timedelta = dt.timedelta()) -> st
 
 
 async def import_document(engine: AsyncEngine, exchange: dict[str, Any]) -> None:
-    await import_file(engine, json.dumps(exchange).encode())
+    await import_file(engine, read_import_file(json.dumps(exchange).encode()))
 
 
 async def given_acme(engine: AsyncEngine) -> str:

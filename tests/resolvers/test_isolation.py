@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.app.importing import import_file
+from aisettings.app.importing import import_file, read_import_file
 from aisettings.models.tables import Role
 from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import make_member, make_organization, make_token
@@ -93,7 +93,7 @@ async def given_organization_a_and_an_owner_of_b(
     organization `b` of its owner `bob`."""
     org_a = await make_organization(engine, "a")
     token_of_a = await make_token(engine, org_a)
-    await import_file(engine, json.dumps(ORGANIZATION_A).encode())
+    await import_file(engine, read_import_file(json.dumps(ORGANIZATION_A).encode()))
     ids_of_a = await global_ids_of(client, token_of_a, "a")
     token_of_b = await make_token(engine, await make_organization(engine, "b"), "bob")
     if viewer_also_in_a:
@@ -175,7 +175,7 @@ async def given_a_project_and_a_narrowed_token(
     token of an owner of acme narrowed to `scopes`."""
     org = await make_organization(engine, "acme")
     full_token = await make_token(engine, org, "alice")
-    await import_file(engine, json.dumps(ACME_WITH_A_REPOSITORY).encode())
+    await import_file(engine, read_import_file(json.dumps(ACME_WITH_A_REPOSITORY).encode()))
     return await global_ids_of(client, full_token, "acme"), await make_token(
         engine, org, "olivia", scopes=scopes
     )

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aisettings.app.importing import import_file
+from aisettings.app.importing import import_file, read_import_file
 from aisettings.resolvers.global_ids import encode_global_id
 from tests.factories import make_organization, make_token
 from tests.graphql import error_codes, errors, execute
@@ -90,7 +90,7 @@ async def given_one_object_of_each_type(
     returns them, by type name (without their nested lists)."""
     org = await make_organization(engine, "acme")
     token = await make_token(engine, org)
-    await import_file(engine, json.dumps(ACME).encode())
+    await import_file(engine, read_import_file(json.dumps(ACME).encode()))
     organization = (await execute(client, token, OBJECTS, {"slug": "acme"}))["organization"]
     project = organization["projects"]["nodes"][0]
     found = {

@@ -4,11 +4,15 @@ organizations' and unknown objects (404 alike), methods (405 with Allow), bodies
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.sessions import SESSION_COOKIE
+from aisettings.models.tables import api_token
 from tests.conftest import LimitedClient
 from tests.rest import ORGANIZATION_SETTINGS, PROJECT_SETTINGS, call, given_acme, other_owner
 
@@ -35,6 +39,16 @@ async def test_a_request_without_a_valid_token_is_a_401(
 
     assert (response.status_code, response.json()) == (401, {"detail": detail})
     assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_an_expired_token_is_a_401_that_says_so(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    acme = await given_acme(engine)
+    async with engine.begin() as connection:
+        await connection.execute(update(api_token).values(expires_at=dt.datetime.now(dt.UTC)))
+
+    response = await call(client, "GET", ORGANIZATION_SETTINGS, acme.member)
+
+    assert (response.status_code, response.json()) == (401, {"detail": "Token expired"})
 
 
 async def test_the_settings_pages_session_cookie_is_no_credential_here(
