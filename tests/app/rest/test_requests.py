@@ -11,9 +11,13 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.app.asgi import create_app
+from aisettings.app.config import Config
 from aisettings.app.sessions import SESSION_COOKIE
+from aisettings.app.unavailable import DOWN, RETRY_AFTER_SECONDS
 from aisettings.models.tables import api_token
 from tests.conftest import LimitedClient
+from tests.databases import UNREACHABLE_DATABASES
 from tests.rest import ORGANIZATION_SETTINGS, PROJECT_SETTINGS, call, given_acme, other_owner
 
 NOT_FOUND = {"detail": "The requested resource does not exist"}
@@ -158,3 +162,17 @@ async def test_a_body_over_the_limit_is_a_413(limited_client: LimitedClient, eng
 
     assert response.status_code == 413
     assert set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize(
+    "unreachable_url", list(UNREACHABLE_DATABASES.values()), ids=list(UNREACHABLE_DATABASES)
+)
+async def test_a_database_out_of_reach_is_a_503_with_retry_after(unreachable_url: str) -> None:
+    app = create_app(Config(database_url=unreachable_url))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        response = await call(client, "GET", ORGANIZATION_SETTINGS, "ais_any")
+
+    assert (response.status_code, response.json()) == (503, {"detail": DOWN})
+    assert response.headers["retry-after"] == str(RETRY_AFTER_SECONDS)
