@@ -42,6 +42,7 @@ from .errors import (
     user_errors,
     validation_errors,
 )
+from .fields import whole_number
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -116,14 +117,15 @@ class Call:
         header = self.request.headers.get("if-match")
         if header is None or header.strip() == "*":
             return None
-        versions = {tag.strip().strip('"') for tag in header.split(",")}
-        numbers = {int(version) for version in versions if version.isascii() and version.isdigit()}
-        if len(versions) > 1:
+        tags = {tag.strip() for tag in header.split(",")}
+        if len(tags) > 1:
             raise RestError.detail(400, "If-Match takes one entity tag here.")
-        if not numbers or max(numbers) > 2**31:
+        (tag,) = tags
+        version = whole_number(tag[1:-1]) if len(tag) > 2 and tag[0] == tag[-1] == '"' else None
+        if version is None:
             # An entity tag that is none of ours matches nothing.
             raise RestError.detail(412, "The resource does not match the If-Match header.")
-        return numbers.pop()
+        return version
 
 
 def _json(content_type: str, raw: bytes) -> Any:

@@ -95,12 +95,19 @@ def _list_of(value: object) -> list[Any]:
     return value
 
 
+def whole_number(text: str, digits: int = 18) -> int | None:
+    """The number `text` writes in at most `digits` decimal digits (Python refuses to read one of
+    thousands), or None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None
+
+
 def _primary_key(value: object) -> int:
     """DRF's PrimaryKeyRelatedField, as far as the value goes (whether it exists is the rules')."""
-    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
-    if not (text.isascii() and text.isdigit()):
+    text = str(value) if isinstance(value, str) or (type(value) is int and value >= 0) else ""
+    number = whole_number(text)
+    if number is None:
         raise refuse(f"Incorrect type. Expected pk value, received {type(value).__name__}.")
-    return int(text)
+    return number
 
 
 BOOLEAN_SCHEMA = {"type": "boolean"}

@@ -15,6 +15,7 @@ from aisettings.models.limits import MAX_REST_PAGE
 from aisettings.models.tables import MAX_PRIMARY_KEY
 
 from .errors import RestError
+from .fields import whole_number
 
 T = TypeVar("T")
 
@@ -30,29 +31,22 @@ class Cursor:
 
 
 def _per_page(request: Request) -> int:
-    text = request.query_params.get("per_page", str(MAX_REST_PAGE))
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+    per_page = whole_number(request.query_params.get("per_page", str(MAX_REST_PAGE)))
+    if per_page is None or per_page < 1:
         raise RestError.detail(400, "Invalid per_page parameter.")
-    if int(text) > MAX_REST_PAGE:
+    if per_page > MAX_REST_PAGE:
         raise RestError.detail(400, f"Invalid per_page parameter. Max allowed value is {MAX_REST_PAGE}.")
-    return int(text)
+    return per_page
 
 
 def _cursor(request: Request, per_page: int) -> Cursor:
     text = request.query_params.get("cursor")
     if not text:
         return Cursor(per_page, 0, False)
-    parts = text.split(":")
-    if (
-        len(parts) != 3
-        or not all(part.isascii() and part.isdigit() for part in parts)
-        or parts[2] not in "01"
-    ):
-        raise RestError.detail(400, "Invalid cursor parameter.")
-    cursor = Cursor(int(parts[0]), int(parts[1]), parts[2] == "1")
-    if cursor.per_page * cursor.page > MAX_PRIMARY_KEY:
-        raise RestError.detail(400, "Invalid cursor parameter.")
-    return cursor
+    match [whole_number(part) for part in text.split(":")]:
+        case [int(size), int(page), 0 | 1 as is_previous] if size * page <= MAX_PRIMARY_KEY:
+            return Cursor(size, page, is_previous == 1)
+    raise RestError.detail(400, "Invalid cursor parameter.")
 
 
 async def paginate(request: Request, read: Callable[[int, int], Awaitable[list[T]]]) -> tuple[list[T], str]:

@@ -68,14 +68,17 @@ async def test_an_unknown_project_refuses_the_whole_call(
 async def test_the_body_is_checked_field_by_field(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
     acme = await given_acme(engine)
 
-    body = {"project_ids": ["web"], "changes": {"fix_enabled_override": "yes please"}}
+    body = {"project_ids": ["web", "9" * 5000], "changes": {"fix_enabled_override": "yes please"}}
     response = await call(client, "POST", BULK, acme.admin, body)
     missing = await call(client, "POST", BULK, acme.admin, {})
 
     assert (response.status_code, response.json()) == (
         400,
         {
-            "project_ids": {"0": ["Incorrect type. Expected pk value, received str."]},
+            "project_ids": {
+                "0": ["Incorrect type. Expected pk value, received str."],
+                "1": ["Incorrect type. Expected pk value, received str."],
+            },
             "changes": {"fix_enabled_override": ["Must be a valid boolean."]},
         },
     )

@@ -152,14 +152,19 @@ async def test_an_etag_that_no_longer_matches_is_a_412_and_changes_nothing(
     assert await stored_rows(engine) == before
 
 
-async def test_an_etag_that_is_none_of_ours_is_a_412(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+@pytest.mark.parametrize("etag", ['W/"1"', '"x"', "1", '"' + "1" * 5000 + '"', '"'])
+async def test_an_etag_that_is_none_of_ours_is_a_412(
+    client: httpx.AsyncClient, engine: AsyncEngine, etag: str
+) -> None:
     acme = await given_acme(engine)
+    before = await stored_rows(engine)
 
     response = await call(
-        client, "PATCH", PROJECT_SETTINGS, acme.admin, {"fix_enabled_override": True}, {"If-Match": 'W/"x"'}
+        client, "PATCH", PROJECT_SETTINGS, acme.admin, {"fix_enabled_override": True}, {"If-Match": etag}
     )
 
     assert response.status_code == 412
+    assert await stored_rows(engine) == before
 
 
 async def test_a_write_is_audited_as_the_graphql_mutation_audits_it(

@@ -73,6 +73,9 @@ async def test_the_link_header_leads_from_page_to_page(
         ("cursor=abc", "Invalid cursor parameter."),
         ("cursor=100:-1:0", "Invalid cursor parameter."),
         ("cursor=100:99999999999:0", "Invalid cursor parameter."),
+        ("cursor=100:0:2", "Invalid cursor parameter."),
+        ("per_page=" + "9" * 5000, "Invalid per_page parameter."),
+        ("cursor=100:" + "9" * 5000 + ":0", "Invalid cursor parameter."),
     ],
 )
 async def test_a_bad_page_size_or_cursor_is_a_400(
