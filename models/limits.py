@@ -18,6 +18,7 @@ MAX_REST_PAGE = 100
 MAX_NODE_IDS = 1000
 MAX_BULK_ITEMS = 1000
 MAX_FILTER_SLUGS = 1000
+MAX_REPOSITORY_REFERENCES = 100
 
 # Text: generous for real use, and short enough that no request makes a database work on megabytes (a
 # search is a LIKE pattern, whose cost grows with its length; SQLite refuses patterns over 50,000 bytes).

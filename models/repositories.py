@@ -8,6 +8,7 @@ import re
 
 from .limits import MAX_BRANCH_PATTERN_LENGTH, MAX_BRANCH_PATTERNS, MAX_REPOSITORY_NAME_LENGTH
 from .settings import SETTINGS, EffectiveSettings
+from .text import is_storable
 
 
 class RepositoryProvider(enum.Enum):
@@ -93,6 +94,8 @@ def branch_pattern_error(pattern: str) -> str | None:
             else (repr(forbidden.group()))
         )
         return f"{pattern!r} contains {what}, which git does not allow in branch names."
+    if not is_storable(pattern):
+        return "A branch pattern must not hold an unpaired surrogate, which cannot be stored."
     if pattern.startswith("/") or pattern.endswith("/"):
         return f"{pattern!r} starts or ends with '/', which git does not allow in branch names."
     if pattern.endswith(".") or pattern == "@":

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -140,6 +141,8 @@ repository = Table(
     Column("last_configured_at", UTCDateTime, nullable=True),
     UniqueConstraint("project_id", "provider", "name"),
 )
+# The AI assistant's lookup by provider and name, which compares names ignoring case as providers do.
+Index("ix_repository_provider_lower_name", repository.c.provider, func.lower(repository.c.name))
 
 user_account = Table(
     "user_account",

@@ -7,6 +7,7 @@ one in front of every query."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -26,6 +27,7 @@ from aisettings.models.limits import (
     MAX_BATCH_ID_LENGTH,
     MAX_CLIENT_MUTATION_ID_LENGTH,
     MAX_CURSOR_LENGTH,
+    MAX_REPOSITORY_NAME_LENGTH,
     MAX_SEARCH_LENGTH,
     MAX_SLUG_LENGTH,
 )
@@ -35,7 +37,17 @@ from .argument_sites import ArgumentSitesCache
 from .limits import LIMIT_EXCEEDED
 from .strawberry_internals import core_schema
 
-UNSTORABLE = "A string of the request holds a NUL character or an unpaired surrogate, which cannot be stored."
+UNSTORABLE = "holds a NUL character or an unpaired surrogate, which cannot be stored"
+# Text that a mutation validates itself, answering a userError at its place in the input (a repository's
+# name and branch patterns: models/repositories.py): a script sending 100 repositories learns which one.
+OWN_VALIDATION = frozenset(
+    {
+        "AddRepositoryInput.name",
+        "AddRepositoryInput.branchPatterns",
+        "UpdateRepositoryInput.branchPatterns",
+        "BulkUpdateRepositoriesInput.branchPatterns",
+    }
+)
 
 # The longest text of each String argument and input field, by its schema coordinate; the names of
 # LIMITS_BY_NAME mean the same wherever they appear. The others (a repository's name and branch patterns)
@@ -44,6 +56,8 @@ UNSTORABLE = "A string of the request holds a NUL character or an unpaired surro
 LIMITS_BY_COORDINATE: Mapping[str, int] = {
     "Query.organization(slug:)": MAX_SLUG_LENGTH,
     "Organization.project(slug:)": MAX_SLUG_LENGTH,
+    "Organization.repository(name:)": MAX_REPOSITORY_NAME_LENGTH,
+    "RepositoryReference.name": MAX_REPOSITORY_NAME_LENGTH,
     "ProjectFilter.search": MAX_SEARCH_LENGTH,
     "ProjectFilter.slugs": MAX_SLUG_LENGTH,
     "AuditLogFilter.batchId": MAX_BATCH_ID_LENGTH,
@@ -60,23 +74,33 @@ def text_limit(coordinate: str, name: str) -> int | None:
     return LIMITS_BY_COORDINATE.get(coordinate, LIMITS_BY_NAME.get(name))
 
 
-# (schema coordinate, the longest text allowed there, a text of the request)
-Text = tuple[str, int | None, str]
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text of the request: its schema coordinate, its path from the argument, and its longest length."""
+
+    coordinate: str
+    path: tuple[str, ...]
+    maximum: int | None
+    value: str
 
 
-def _texts(value: object, value_type: GraphQLInputType, coordinate: str, name: str) -> Iterator[Text]:
+def _texts(
+    value: object, value_type: GraphQLInputType, coordinate: str, name: str, path: tuple[str, ...]
+) -> Iterator[Text]:
     """The strings of `value`, given where the schema expects `value_type`, each with its place."""
     nullable = get_nullable_type(value_type)
     if isinstance(nullable, GraphQLList):
         # A single value where a list is expected is a list of one.
-        for item in value if isinstance(value, list) else [value]:
-            yield from _texts(item, nullable.of_type, coordinate, name)
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            yield from _texts(item, nullable.of_type, coordinate, name, (*path, str(index)))
     elif isinstance(nullable, GraphQLInputObjectType) and isinstance(value, dict):
         for key, item in value.items():
             if key in nullable.fields:
-                yield from _texts(item, nullable.fields[key].type, f"{nullable.name}.{key}", key)
+                field_type = nullable.fields[key].type
+                yield from _texts(item, field_type, f"{nullable.name}.{key}", key, (*path, key))
     elif isinstance(value, str):
-        yield coordinate, text_limit(coordinate, name), value
+        yield Text(coordinate, path, text_limit(coordinate, name), value)
 
 
 def _variable_values(
@@ -92,18 +116,23 @@ def _variable_values(
 
 
 def _problem(texts: Iterator[Text]) -> GraphQLError | None:
-    for coordinate, maximum, text in texts:
-        if not is_storable(text):
-            return GraphQLError(UNSTORABLE, extensions={"code": "BAD_USER_INPUT"})
-        if maximum is not None and len(text) > maximum:
+    for text in texts:
+        if not is_storable(text.value) and text.coordinate not in OWN_VALIDATION:
             return GraphQLError(
-                f"The text of {coordinate} is {len(text)} characters long; the limit is {maximum}.",
+                f"The text at {'.'.join(text.path)} ({text.coordinate}) {UNSTORABLE}.",
+                extensions={"code": "BAD_USER_INPUT", "inputPath": list(text.path)},
+            )
+        if text.maximum is not None and len(text.value) > text.maximum:
+            return GraphQLError(
+                f"The text of {text.coordinate} is {len(text.value)} characters long; "
+                f"the limit is {text.maximum}.",
                 extensions={
                     "code": LIMIT_EXCEEDED,
                     "limit": "length",
-                    "coordinate": coordinate,
-                    "maximum": maximum,
-                    "actual": len(text),
+                    "coordinate": text.coordinate,
+                    "maximum": text.maximum,
+                    "actual": len(text.value),
+                    "inputPath": list(text.path),
                 },
             )
     return None
@@ -123,7 +152,11 @@ class CheckInputText(SchemaExtension):
                 text
                 for site in self.sites.of(core_schema(context.schema), context.query, document, operation)
                 for text in _texts(
-                    value_from_ast_untyped(site.value, variables), site.value_type, site.coordinate, site.name
+                    value_from_ast_untyped(site.value, variables),
+                    site.value_type,
+                    site.coordinate,
+                    site.name,
+                    (site.name,),
                 )
             )
             if problem is not None:

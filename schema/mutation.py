@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from .mutations import organization_settings, project_settings, repositories
+from .mutations import organization_settings, project_settings, repositories, save_settings
 
 
 @strawberry.type(description="Writes. Each mutation is one transaction, recorded in the audit log.")
@@ -14,6 +14,7 @@ class Mutation:
     bulk_update_project_settings = project_settings.bulk_update_project_settings
     reset_project_settings = project_settings.reset_project_settings
     set_stopping_point = organization_settings.set_stopping_point
+    save_settings = save_settings.save_settings
     add_repository = repositories.add_repository
     update_repository = repositories.update_repository
     remove_repository = repositories.remove_repository

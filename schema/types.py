@@ -18,6 +18,8 @@ from aisettings.models.limits import (
     MAX_FILTER_SLUGS,
     MAX_PROJECTS_PAGE,
     MAX_REPOSITORIES_PAGE,
+    MAX_REPOSITORY_NAME_LENGTH,
+    MAX_REPOSITORY_REFERENCES,
     MAX_SEARCH_LENGTH,
     MAX_SLUG_LENGTH,
 )
@@ -28,9 +30,9 @@ from aisettings.models.repositories import (
     repository_url,
 )
 from aisettings.models.settings import SETTINGS, SettingSource, resolve_repository_settings
-from aisettings.resolvers import audit_log, projects
+from aisettings.resolvers import audit_log, projects, repository_lookup
 from aisettings.resolvers.context import Context
-from aisettings.resolvers.errors import ClientError, Forbidden
+from aisettings.resolvers.errors import ClientError, Forbidden, LimitExceeded
 from aisettings.resolvers.global_ids import decode_global_id, encode_global_id
 from aisettings.resolvers.loaders import RepositoryPageKey
 from aisettings.resolvers.pagination import Page, page_size
@@ -90,6 +92,17 @@ class ProjectFilter:
             search=self.search,
             slugs=None if self.slugs is None else tuple(self.slugs),
         )
+
+
+@strawberry.input(description="A repository by where it is hosted and its name (compared ignoring case).")
+class RepositoryReference:
+    provider: RepositoryProvider = strawberry.field(description="Where the repository is hosted.")
+    name: str = strawberry.field(
+        description=f'"owner/name" (at most {MAX_REPOSITORY_NAME_LENGTH} characters).'
+    )
+
+    def to_spec(self) -> repository_lookup.RepositoryReference:
+        return repository_lookup.RepositoryReference(self.provider.value, self.name)
 
 
 @strawberry.input(description="An order of projects. Strings compare by code point; ties are broken by id.")
@@ -153,6 +166,48 @@ class Organization(Node):
         _require(info, Permission.READ_PROJECTS, self.record.id)
         return await info.context.reads.read(
             projects.fetch_project_by_slug, self.record, slug, shown_as=_project_or_none
+        )
+
+    @strawberry.field(
+        description="A repository of the organization by provider and name (ignoring case), with the "
+        "settings AI runs with there; null when the organization has none such."
+    )
+    async def repository(
+        self,
+        info: Info,
+        provider: Annotated[RepositoryProvider, strawberry.argument(description="Where it is hosted.")],
+        name: Annotated[str, strawberry.argument(description='"owner/name", ignoring case.')],
+    ) -> Repository | None:
+        (found,) = await self._repositories(info, (RepositoryReference(provider=provider, name=name),))
+        return found
+
+    @strawberry.field(
+        description="Repositories of the organization by provider and name (ignoring case), in the order "
+        f"asked; null for each the organization does not have. At most {MAX_REPOSITORY_REFERENCES}."
+    )
+    async def repositories_by_name(
+        self,
+        info: Info,
+        references: Annotated[
+            list[RepositoryReference], strawberry.argument(description="The repositories asked for.")
+        ],
+    ) -> list[Repository | None]:
+        if len(references) > MAX_REPOSITORY_REFERENCES:
+            raise LimitExceeded(
+                f"`references` has {len(references)} repositories, over the maximum of "
+                f"{MAX_REPOSITORY_REFERENCES}."
+            )
+        return await self._repositories(info, tuple(references))
+
+    async def _repositories(
+        self, info: Info, references: tuple[RepositoryReference, ...]
+    ) -> list[Repository | None]:
+        _require(info, Permission.READ_PROJECTS, self.record.id)
+        return await info.context.reads.read(
+            repository_lookup.fetch_repositories_by_name,
+            self.record,
+            tuple(reference.to_spec() for reference in references),
+            shown_as=_repositories_or_none,
         )
 
     @strawberry.field(
@@ -303,6 +358,12 @@ _REPOSITORIES_OF_PROJECTS = (("nodes", "repositories"), ("edges", "node", "repos
 # What an organization's shared reads (resolvers/shared_reads.py) are shown as, made once per read.
 def _project_or_none(record: ProjectRecord | None) -> Project | None:
     return None if record is None else Project.of(record)
+
+
+def _repositories_or_none(
+    found: list[tuple[RepositoryRecord, ProjectRecord] | None],
+) -> list[Repository | None]:
+    return [None if pair is None else Repository.of(pair[0], Project.of(pair[1])) for pair in found]
 
 
 def _project_connection(page: Page[ProjectRecord]) -> Connection[Project]:

@@ -87,6 +87,13 @@ async def limited_client(engine: AsyncEngine, database_url: str) -> AsyncIterato
 
 
 @pytest.fixture
+def uncached_client(limited_client: LimitedClient) -> httpx.AsyncClient:
+    """A client of an app without the response cache: every request is computed from the database (the
+    tests that count a request's statements need it, or they would count those of a cached answer: none)."""
+    return limited_client(response_cache_bytes=0)
+
+
+@pytest.fixture
 def database_environment(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
     """DATABASE_URL pointing at the test database, for the command line."""
     monkeypatch.setenv("DATABASE_URL", database_url)

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from aisettings.models.access import Permission
 from aisettings.models.audit import AuditAction
-from aisettings.models.settings import SETTINGS, SettingValue, StoppingPoint
+from aisettings.models.settings import SETTINGS, OrganizationSettingsValues, SettingValue, StoppingPoint
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.records import AuditEntryRecord, OrganizationRecord, ProjectRecord
 
-from .errors import UserError, UserErrorCode, fail, raise_if_any
+from .audit import AuditBatch
+from .errors import UserError, UserErrorCode, raise_if_any
 from .given import Given
-from .settings_changes import apply_organization_settings, apply_project_overrides, locked_errors
+from .settings_changes import (
+    apply_organization_settings,
+    apply_project_overrides,
+    locked_errors,
+    organization_settings_after,
+)
 from .targets import authorize, load_projects_in_order, lock_organization_of
 from .unit_of_work import mutation_unit
 
@@ -25,46 +33,85 @@ class OrganizationSettingsResult:
     audit_entries: list[AuditEntryRecord]
 
 
-def _explicit_values(
-    values: dict[str, Given[SettingValue | None] | None], locked_settings: Given[list[str] | None] | None
-) -> tuple[dict[str, SettingValue], frozenset[str] | None]:
-    """The values and locks given; an organization's values are always explicit: null is INVALID_VALUE."""
+@dataclass(frozen=True)
+class OrganizationChanges:
+    """An organization's settings as a call gives them: each setting (by registry name) and the locks
+    left out (None) or given, maybe as null, which an organization never is (INVALID_VALUE); and the
+    version the caller read, if it says."""
+
+    values: dict[str, Given[SettingValue | None] | None]
+    locked_settings: Given[list[str] | None] | None
+    expected_version: int | None = None
+
+    @property
+    def explicit_values(self) -> dict[str, SettingValue]:
+        return {
+            name: given.value
+            for name, given in self.values.items()
+            if given is not None and given.value is not None
+        }
+
+    @property
+    def locks(self) -> frozenset[str] | None:
+        """The locks to set; None: unchanged."""
+        given = self.locked_settings
+        return None if given is None or given.value is None else frozenset(given.value)
+
+    def applied_to(self, settings: OrganizationSettingsValues) -> OrganizationSettingsValues:
+        """The organization's `settings` as these changes will leave them."""
+        return organization_settings_after(settings, self.explicit_values, self.locks)
+
+
+def organization_changes_errors(
+    organization: OrganizationRecord, changes: OrganizationChanges, path: list[str]
+) -> list[UserError]:
+    """What is wrong with `changes` (whose fields are at `path`): each null given; else an
+    expectedVersion that is not the settings' version."""
     errors = [
         UserError(
-            [INPUT, SETTINGS.by_name[name].field_name],
+            [*path, SETTINGS.by_name[name].field_name],
             UserErrorCode.INVALID_VALUE,
             f"{SETTINGS.by_name[name].field_name} cannot be null: an organization always has a value.",
         )
-        for name, given in values.items()
+        for name, given in changes.values.items()
         if given is not None and given.value is None
     ]
-    if locked_settings is not None and locked_settings.value is None:
+    if changes.locked_settings is not None and changes.locked_settings.value is None:
         errors.append(
             UserError(
-                [INPUT, "lockedSettings"],
+                [*path, "lockedSettings"],
                 UserErrorCode.INVALID_VALUE,
                 "lockedSettings cannot be null; pass [] to lock nothing.",
             )
         )
-    raise_if_any(errors)
-    explicit = {
-        name: given.value for name, given in values.items() if given is not None and given.value is not None
-    }
-    locks = (
-        None if locked_settings is None or locked_settings.value is None else frozenset(locked_settings.value)
+    expected = changes.expected_version
+    if not errors and expected is not None and expected != organization.settings_version:
+        errors.append(
+            UserError(
+                [*path, "expectedVersion"],
+                UserErrorCode.STALE_VERSION,
+                f"The settings are at version {organization.settings_version}, not {expected}: "
+                "someone changed them since you read them. Read them again and retry.",
+            )
+        )
+    return errors
+
+
+async def apply_organization_changes(
+    connection: AsyncConnection,
+    organization: OrganizationRecord,
+    changes: OrganizationChanges,
+    audit: AuditBatch,
+) -> OrganizationRecord:
+    """Writes valid `changes` (see `organization_changes_errors`); the organization as it is now."""
+    return await apply_organization_settings(
+        connection, organization, changes.explicit_values, changes.locks, audit
     )
-    return explicit, locks
 
 
 async def update_organization_settings(
-    context: Context,
-    organization_id: str,
-    values: dict[str, Given[SettingValue | None] | None],
-    locked_settings: Given[list[str] | None] | None,
-    expected_version: int | None,
+    context: Context, organization_id: str, changes: OrganizationChanges
 ) -> OrganizationSettingsResult:
-    """`values` by registry name (a setting left out is None)."""
-
     async with mutation_unit(context) as unit:
         organization = await lock_organization_of(
             unit.connection,
@@ -73,16 +120,9 @@ async def update_organization_settings(
             [INPUT, "organizationId"],
             Permission.ADMINISTER_ORGANIZATION,
         )
-        explicit, locks = _explicit_values(values, locked_settings)
-        if expected_version is not None and expected_version != organization.settings_version:
-            raise fail(
-                [INPUT, "expectedVersion"],
-                UserErrorCode.STALE_VERSION,
-                f"The settings are at version {organization.settings_version}, not {expected_version}: "
-                "someone changed them since you read them. Read them again and retry.",
-            )
+        raise_if_any(organization_changes_errors(organization, changes, [INPUT]))
         audit = unit.audit(organization.id)
-        updated = await apply_organization_settings(unit.connection, organization, explicit, locks, audit)
+        updated = await apply_organization_changes(unit.connection, organization, changes, audit)
         entries = await unit.audit_entries()
     return OrganizationSettingsResult(updated, entries)
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from aisettings.models.access import Permission
 from aisettings.models.audit import AuditAction
 from aisettings.models.limits import MAX_BULK_ITEMS
-from aisettings.models.settings import SETTINGS
+from aisettings.models.settings import SETTINGS, OrganizationSettingsValues
 from aisettings.models.tables import project
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.loaders import projects_with_settings
@@ -22,7 +22,7 @@ from aisettings.resolvers.records import (
     project_record,
 )
 
-from .errors import UserErrorCode, fail, raise_if_any
+from .errors import UserError, UserErrorCode, fail, raise_if_any
 from .settings_changes import ProjectDiff, SettingsChanges, apply_project_overrides, locked_errors
 from .targets import (
     authorize,
@@ -44,29 +44,51 @@ class ProjectSettingsResult:
     audit_entries: list[AuditEntryRecord]
 
 
-async def update_project_settings(
-    context: Context, project_id: str, changes: SettingsChanges, expected_version: int | None
-) -> ProjectSettingsResult:
-    path = [INPUT, "projectId"]
+@dataclass(frozen=True)
+class ProjectChanges:
+    """One project's changes as a call gives them, and the version the caller read, if it says."""
 
-    async with mutation_unit(context) as unit:
-        organization, key = await lock_organization_of_target(
-            unit.connection, context.viewer, "Project", project_id, path, Permission.ADMINISTER_PROJECTS
-        )
-        record = (await load_projects(unit.connection, organization.id, [key]))[key]
-        if expected_version is not None and expected_version != record.version:
-            raise fail(
-                [INPUT, "expectedVersion"],
+    project_id: str
+    changes: SettingsChanges
+    expected_version: int | None = None
+
+
+def project_changes_errors(
+    organization: OrganizationSettingsValues, record: ProjectRecord, changes: ProjectChanges, path: list[str]
+) -> list[UserError]:
+    """What is wrong with `changes` of the project `record` (whose fields are at `path`) when the
+    organization's settings are `organization`: an expectedVersion that is not the project's version;
+    else each value of a setting the organization locks."""
+    expected = changes.expected_version
+    if expected is not None and expected != record.version:
+        return [
+            UserError(
+                [*path, "expectedVersion"],
                 UserErrorCode.STALE_VERSION,
-                f"The project is at version {record.version}, not {expected_version}: someone changed it "
+                f"The project is at version {record.version}, not {expected}: someone changed it "
                 "since you read it. Read it again and retry.",
             )
-        raise_if_any(locked_errors(organization.settings, changes, [INPUT, "changes"]))
+        ]
+    return locked_errors(organization, changes.changes, [*path, "changes"])
+
+
+async def update_project_settings(context: Context, changes: ProjectChanges) -> ProjectSettingsResult:
+    async with mutation_unit(context) as unit:
+        organization, key = await lock_organization_of_target(
+            unit.connection,
+            context.viewer,
+            "Project",
+            changes.project_id,
+            [INPUT, "projectId"],
+            Permission.ADMINISTER_PROJECTS,
+        )
+        record = (await load_projects(unit.connection, organization.id, [key]))[key]
+        raise_if_any(project_changes_errors(organization.settings, record, changes, [INPUT]))
         (diff,) = await apply_project_overrides(
             unit.connection,
             organization.settings,
             [record],
-            changes,
+            changes.changes,
             unit.audit(organization.id),
             AuditAction.PROJECT_SETTINGS_UPDATED,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,19 +69,33 @@ async def apply_project_overrides(
     audit: AuditBatch,
     action: AuditAction,
 ) -> list[ProjectDiff]:
-    """Sets `changes` on every target in one UPDATE of those that change; a diff per target (`after`
-    is also where an unchanged target picks up `organization`, the organization's settings now)."""
+    """Sets the same `changes` on every target (see `apply_overrides_per_project`)."""
+    return await apply_overrides_per_project(
+        connection, organization, [(record, changes) for record in targets], audit, action
+    )
+
+
+async def apply_overrides_per_project(
+    connection: AsyncConnection,
+    organization: OrganizationSettingsValues,
+    changes_by_target: Sequence[tuple[ProjectRecord, SettingsChanges]],
+    audit: AuditBatch,
+    action: AuditAction,
+) -> list[ProjectDiff]:
+    """Sets each target's changes, in one UPDATE for all the targets that change alike; a diff per
+    target, in order (`after` is also where an unchanged target picks up `organization`, the
+    organization's settings now)."""
     now = utc_now()
     diffs: list[ProjectDiff] = []
-    changed_ids: list[int] = []
-    for record in targets:
+    changed_ids: dict[frozenset[tuple[str, SettingValue | None]], list[int]] = {}
+    for record, changes in changes_by_target:
         overrides = {**record.overrides, **changes}
         after = dataclasses.replace(record, organization_settings=organization)
         if overrides != record.overrides:
             after = dataclasses.replace(
                 after, overrides=overrides, version=record.version + 1, updated_at=now
             )
-            changed_ids.append(record.id)
+            changed_ids.setdefault(frozenset(changes.items()), []).append(record.id)
             audit.add(
                 action,
                 AuditTarget.PROJECT,
@@ -89,11 +103,11 @@ async def apply_project_overrides(
                 field_changes(_overrides_json(record.overrides), _overrides_json(overrides)),
             )
         diffs.append(ProjectDiff(before=record, after=after))
-    if changed_ids:
-        values = {override_column(SETTINGS.by_name[name]): value for name, value in changes.items()}
+    for alike_changes, ids in changed_ids.items():
+        values = {override_column(SETTINGS.by_name[name]): value for name, value in alike_changes}
         await connection.execute(
             update(project)
-            .where(project.c.id.in_(changed_ids))
+            .where(project.c.id.in_(ids))
             .values(**values, version=project.c.version + 1, updated_at=now)
         )
     return diffs
@@ -106,6 +120,17 @@ def organization_json(settings: OrganizationSettingsValues) -> dict[str, Any]:
     return values
 
 
+def organization_settings_after(
+    current: OrganizationSettingsValues,
+    values: Mapping[str, SettingValue | None],
+    locked: frozenset[str] | None,
+) -> OrganizationSettingsValues:
+    """The organization's settings once `values` and, unless None, `locked` are set on `current`."""
+    return OrganizationSettingsValues(
+        values={**current.values, **values}, locked=current.locked if locked is None else locked
+    )
+
+
 async def apply_organization_settings(
     connection: AsyncConnection,
     organization: OrganizationRecord,
@@ -116,9 +141,7 @@ async def apply_organization_settings(
     """Sets the organization's own values (None: back to the system default) and its locks, unless
     None; the organization as it is now."""
     current = organization.settings
-    updated = OrganizationSettingsValues(
-        values={**current.values, **values}, locked=current.locked if locked is None else locked
-    )
+    updated = organization_settings_after(current, values, locked)
     changes = field_changes(organization_json(current), organization_json(updated))
     if not changes:
         return organization

@@ -45,9 +45,10 @@ def decode_id(global_id: str, type_name: str, path: list[str]) -> int:
 
 
 def decode_ids(
-    global_ids: list[str], type_name: str, path: list[str]
+    global_ids: list[str], type_name: str, path: list[str], id_field: tuple[str, ...] = ()
 ) -> tuple[list[int | None], list[UserError]]:
-    """The primary keys (None where malformed) and a NOT_FOUND error for each malformed id."""
+    """The primary keys (None where malformed) and a NOT_FOUND error for each malformed id, at its index
+    in `path`, or at `id_field` of the item there (["input", "projects", "3", "projectId"])."""
     if len(global_ids) > MAX_BULK_ITEMS:
         raise fail(
             path,
@@ -61,7 +62,7 @@ def decode_ids(
             keys.append(decode_global_id_of_type(global_id, type_name))
         except BadUserInput:
             keys.append(None)
-            errors.append(not_found([*path, str(index)], type_name, global_id))
+            errors.append(not_found([*path, str(index), *id_field], type_name, global_id))
     return keys, errors
 
 

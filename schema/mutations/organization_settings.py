@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Protocol
 
 import strawberry
@@ -12,12 +13,14 @@ from aisettings.models.limits import MAX_BULK_ITEMS
 from aisettings.models.settings import SETTINGS, StoppingPoint
 from aisettings.resolvers.mutations import organization_settings
 from aisettings.resolvers.mutations.given import Given
+from aisettings.resolvers.mutations.organization_settings import OrganizationChanges
 
 from ..enums import SettingName
 from ..settings import registry_type
 from ..types import AuditEntry, Info, Organization, Project
 from .payloads import (
     AUDIT_ENTRIES,
+    BATCH_ID,
     CLIENT_MUTATION_ID_INPUT,
     INPUT,
     MutationInput,
@@ -27,31 +30,49 @@ from .payloads import (
 )
 
 
-class OrganizationSettingsFields(Protocol):
-    """UpdateOrganizationSettingsInput as resolvers read it; its settings, one Maybe each, are read by
+class OrganizationSettingsChangesFields(Protocol):
+    """OrganizationSettingsChangesInput as resolvers read it; its settings, one Maybe each, are read by
     registry name (the input is generated from the registry)."""
 
-    organization_id: strawberry.ID
     locked_settings: Some[list[enum.Enum] | None] | None  # SettingName members
     expected_version: int | None
+
+
+class OrganizationSettingsFields(OrganizationSettingsChangesFields, Protocol):
+    """UpdateOrganizationSettingsInput as resolvers read it."""
+
+    organization_id: strawberry.ID
     client_mutation_id: str | None
 
 
-if TYPE_CHECKING:
-    UpdateOrganizationSettingsInput = OrganizationSettingsFields
-else:
-    UpdateOrganizationSettingsInput = registry_type(
-        "UpdateOrganizationSettingsInput",
-        "New organization settings. A field left out is unchanged; values are explicit (null is "
-        "INVALID_VALUE).",
-        lambda setting: Maybe[setting.value_type | None],
+def organization_changes(changes_input: OrganizationSettingsChangesFields) -> OrganizationChanges:
+    """The changes as the resolvers take them."""
+    locked = changes_input.locked_settings
+    return OrganizationChanges(
+        {setting.name: given(getattr(changes_input, setting.name)) for setting in SETTINGS},
+        None if locked is None else Given(None if locked.value is None else [n.value for n in locked.value]),
+        changes_input.expected_version,
+    )
+
+
+def _organization_settings_input(
+    name: str,
+    description: str,
+    *,
+    leading_fields: Mapping[str, tuple[object, object]] = {},
+    extra_fields: Mapping[str, tuple[object, object]] = {},
+) -> type:
+    """An input of new organization settings: one Maybe per setting, then the locks and expectedVersion,
+    between `leading_fields` and `extra_fields`."""
+    return registry_type(
+        name,
+        description,
+        lambda setting: Maybe[setting.value_type | None],  # type: ignore[misc,name-defined]
         is_input=True,
-        leading_fields={
-            "organization_id": (strawberry.ID, strawberry.field(description="The organization."))
-        },
+        leading_fields=leading_fields,
         extra_fields={
             "locked_settings": (
-                Maybe[list[SettingName] | None],
+                Maybe[list[SettingName] | None],  # type: ignore[misc,valid-type]
                 strawberry.field(
                     description="The settings to enforce on every project (replaces the current list)."
                 ),
@@ -63,10 +84,33 @@ else:
                     description="Fail with STALE_VERSION unless the settings are at this version.",
                 ),
             ),
+            **extra_fields,
+        },
+    )
+
+
+NEW_ORGANIZATION_SETTINGS = (
+    "New organization settings. A field left out is unchanged; values are explicit (null is INVALID_VALUE)."
+)
+
+if TYPE_CHECKING:
+    OrganizationSettingsChangesInput = OrganizationSettingsChangesFields
+    UpdateOrganizationSettingsInput = OrganizationSettingsFields
+else:
+    OrganizationSettingsChangesInput = _organization_settings_input(
+        "OrganizationSettingsChangesInput", NEW_ORGANIZATION_SETTINGS
+    )
+    UpdateOrganizationSettingsInput = _organization_settings_input(
+        "UpdateOrganizationSettingsInput",
+        NEW_ORGANIZATION_SETTINGS,
+        leading_fields={
+            "organization_id": (strawberry.ID, strawberry.field(description="The organization."))
+        },
+        extra_fields={
             "client_mutation_id": (
                 str | None,
                 strawberry.field(default=None, description=CLIENT_MUTATION_ID_INPUT),
-            ),
+            )
         },
     )
 
@@ -103,27 +147,18 @@ class SetStoppingPointPayload(MutationPayload):
     projects: list[Project] = strawberry.field(
         default_factory=list, description="The targeted projects, as they are after the call."
     )
-    batch_id: str | None = strawberry.field(
-        default=None, description="The audit batch of this call; null on error or when nothing changed."
-    )
+    batch_id: str | None = strawberry.field(default=None, description=BATCH_ID)
 
 
 @strawberry.mutation(description="Change an organization's settings and locks (org:admin).")
 async def update_organization_settings(
     info: Info, input: Annotated[UpdateOrganizationSettingsInput, INPUT]
 ) -> UpdateOrganizationSettingsPayload:
-    locked = input.locked_settings
     return await payload(
         UpdateOrganizationSettingsPayload,
         input.client_mutation_id,
         organization_settings.update_organization_settings(
-            info.context,
-            input.organization_id,
-            {setting.name: given(getattr(input, setting.name)) for setting in SETTINGS},
-            None
-            if locked is None
-            else Given(None if locked.value is None else [n.value for n in locked.value]),
-            input.expected_version,
+            info.context, input.organization_id, organization_changes(input)
         ),
         lambda result: {
             "organization": Organization.of(result.organization),

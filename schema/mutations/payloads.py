@@ -25,7 +25,7 @@ register_enum(
         "STALE_VERSION": "expectedVersion is not the current version: someone changed the object since.",
         "LOCKED": "The organization locks this setting: projects cannot override it.",
         "TOO_MANY_ITEMS": f"More than {MAX_BULK_ITEMS} targets in one call.",
-        "DUPLICATE": "The project already has this repository.",
+        "DUPLICATE": "The project already has this repository, or the call names a project twice.",
         "CONFLICTING_INPUT": "Fields that exclude each other were both given, or neither.",
         "FORBIDDEN": "The token may see the object but lacks the scope to change it.",
     },
@@ -40,6 +40,7 @@ CLIENT_MUTATION_ID_INPUT = (
 )
 INPUT = strawberry.argument(description="What to change; see the input type.")
 AUDIT_ENTRIES = "What the call wrote to the audit log."
+BATCH_ID = "The audit batch of this call; null on error or when nothing changed."
 
 
 @strawberry.type(description="Something in a mutation's input that the caller can fix. Nothing was written.")

@@ -10,6 +10,7 @@ from strawberry import Maybe
 from aisettings.models.limits import MAX_BULK_ITEMS
 from aisettings.models.settings import SETTINGS, SettingSource
 from aisettings.resolvers.mutations import project_settings
+from aisettings.resolvers.mutations.project_settings import ProjectChanges
 from aisettings.resolvers.mutations.settings_changes import ProjectDiff, SettingsChanges
 
 from ..enums import SettingName
@@ -45,12 +46,24 @@ def _changes(changes_input: SettingsChangesFields) -> SettingsChanges:
 
 
 @strawberry.input(description="Changes to one project's settings.")
-class UpdateProjectSettingsInput(MutationInput):
+class ProjectSettingsChangesInput:
     project_id: strawberry.ID = strawberry.field(description="The project.")
     changes: SettingsChangesInput = strawberry.field(description="What to change.")
     expected_version: int | None = strawberry.field(
         default=None, description="Fail with STALE_VERSION unless the project is at this version."
     )
+
+
+def project_changes(changes_input: ProjectSettingsChangesInput) -> ProjectChanges:
+    """The changes as the resolvers take them."""
+    return ProjectChanges(
+        changes_input.project_id, _changes(changes_input.changes), changes_input.expected_version
+    )
+
+
+@strawberry.input(description="Changes to one project's settings.")
+class UpdateProjectSettingsInput(MutationInput, ProjectSettingsChangesInput):
+    pass
 
 
 @strawberry.type(description="The result of updateProjectSettings.")
@@ -139,9 +152,7 @@ async def update_project_settings(
     return await payload(
         UpdateProjectSettingsPayload,
         input.client_mutation_id,
-        project_settings.update_project_settings(
-            info.context, input.project_id, _changes(input.changes), input.expected_version
-        ),
+        project_settings.update_project_settings(info.context, project_changes(input)),
         lambda result: {
             "project": Project.of(result.project),
             "audit_entries": [AuditEntry.of(entry) for entry in result.audit_entries],

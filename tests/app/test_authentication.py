@@ -73,8 +73,13 @@ async def test_request_without_a_valid_bearer_token_is_unauthenticated(
 
 
 async def answer(client: httpx.AsyncClient, authorization: str | None) -> Answer:
-    """Everything a client learns from the answer to a viewer query: status, headers and body."""
-    headers = {} if authorization is None else {"Authorization": authorization}
+    """Everything a client learns from the answer to a viewer query: status, headers and body (with the
+    same request id, which the answer echoes)."""
+    headers = (
+        {"X-Request-ID": "same"}
+        if authorization is None
+        else {"Authorization": authorization, "X-Request-ID": "same"}
+    )
     response = await client.post("/graphql", json={"query": VIEWER}, headers=headers)
     return response.status_code, tuple(response.headers.multi_items()), response.content
 

@@ -486,6 +486,38 @@ async def test_demo_with_replace_replaces_the_demo_organization(
     assert await demo_size(engine, client) == (3, 3)
 
 
+PROJECT_IDS = """
+query {
+  organization(slug: "demo") { id projects(first: 1000) { nodes { id slug overrides { fixEnabled } } } }
+}
+"""
+
+
+@pytest.mark.usefixtures("database_environment")
+async def test_demo_with_replace_keeps_the_tokens_and_ids_it_can(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    await run_cli("demo", "--projects", "5")
+    token = await create_token(engine, "demo", "demo-owner", name="graphiql")
+    before = (await post(client, token, PROJECT_IDS)).json()["data"]["organization"]
+    await post(client, token, SET_FIX, {"id": before["projects"]["nodes"][1]["id"]})
+    await post(client, token, PROJECT_IDS)  # an answer the response cache keeps
+
+    status = await run_cli("demo", "--projects", "3", "--replace")
+
+    after = (await post(client, token, PROJECT_IDS)).json()["data"]["organization"]
+    assert status == 0
+    assert after["id"] == before["id"]
+    assert after["projects"]["nodes"] == before["projects"]["nodes"][:3]  # the demo's values again
+
+
+SET_FIX = """
+mutation ($id: ID!) {
+  updateProjectSettings(input: {projectId: $id, changes: {fixEnabled: true}}) { userErrors { code } }
+}
+"""
+
+
 # --- beside the server's writes ---------------------------------------------------------------------------
 
 
@@ -530,7 +562,7 @@ async def test_db_current_prints_the_head_revision(capsys: pytest.CaptureFixture
     status = await run_cli("db", "current")
 
     assert status == 0
-    assert capsys.readouterr().out.strip() == "Current revision: 0004"
+    assert capsys.readouterr().out.strip() == "Current revision: 0005"
 
 
 # --- help ----------------------------------------------------------------------------------------------

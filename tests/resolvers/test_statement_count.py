@@ -16,6 +16,13 @@ from tests.graphql import document, execute
 from tests.read_back import project_global_id
 from tests.sql_statements import queries, recorded_statements
 
+
+@pytest.fixture
+def client(uncached_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """Every request computed from the database: this module counts the statements of requests."""
+    return uncached_client
+
+
 # The queries each document was observed to need; a loader that stops batching makes them grow with the
 # data. Transaction control (SQLite's BEGIN, emitted once per connection) is not counted in these.
 MAX_TREE_QUERIES = 6
@@ -52,6 +59,7 @@ async def tree_statements(client: httpx.AsyncClient, engine: AsyncEngine, org: O
     with recorded_statements(engine) as statements:
         data = await execute(client, token, document("OrganizationTree"), variables)
     assert data["organization"]["projects"]["nodes"], "the tree was read"
+    assert queries(statements), "computed from the database, not a cached answer"
     return statements
 
 

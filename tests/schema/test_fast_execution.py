@@ -91,6 +91,11 @@ def variables_for(name: str, operation: str, given: dict[str, Any]) -> dict[str,
             "projectIds": [second],
             "projectStoppingPoint": None,
         },
+        "SaveSettings": {
+            "organizationId": given["organization_id"],
+            "organization": {"fixEnabled": True},
+            "projects": [{"projectId": second, "changes": {"fixEnabled": False}}],
+        },
         "AddRepository": {"projectId": first, "provider": "GITHUB", "name": "acme/web"},
         "UpdateRepository": {"repositoryId": given["repository_id"], "aiEnabled": True},
         "RemoveRepository": {"repositoryId": encode_global_id("Repository", 999_999)},
@@ -99,6 +104,18 @@ def variables_for(name: str, operation: str, given: dict[str, Any]) -> dict[str,
             "branchPatterns": ["main", "release/*"],
         },
     }
+    lookups: dict[str, dict[str, Any]] = {
+        "RepositorySettings": {"provider": "GITHUB", "name": "ACME/Web"},
+        "RepositoriesByName": {
+            "references": [
+                {"provider": "GITHUB", "name": "acme/api"},
+                {"provider": "GITLAB", "name": "acme/api"},
+                {"provider": "GITHUB", "name": "acme/web"},
+            ]
+        },
+    }
+    if name in lookups:
+        return {"slug": "acme", **lookups[name]}
     if operation in inputs:
         return {"input": inputs[operation]}
     if name in inputs:

@@ -78,6 +78,11 @@ VARIABLES: dict[str, Callable[[dict[str, str]], dict[str, Any]]] = {
     "ProjectsWithOverrides": lambda ids: {"slug": "acme"},
     "AuditLog": lambda ids: {"slug": "acme"},
     "ProjectSettings": lambda ids: {"id": ids["project"]},
+    "RepositorySettings": lambda ids: {"slug": "acme", "provider": "GITHUB", "name": "acme/web"},
+    "RepositoriesByName": lambda ids: {
+        "slug": "acme",
+        "references": [{"provider": "GITHUB", "name": "acme/web"}],
+    },
 }
 
 PROJECT_ID_QUERY = 'query { organization(slug: "acme") { project(slug: "web") { id } } }'

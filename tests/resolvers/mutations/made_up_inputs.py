@@ -158,24 +158,57 @@ def roles() -> st.SearchStrategy[Role]:
     return mostly(st.just(Role.OWNER), st.sampled_from([Role.ADMIN, Role.MEMBER]))
 
 
-def organization_settings_input(world: World) -> st.SearchStrategy[dict[str, Any]]:
+def merged(*parts: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """One dictionary of the fields of each of `parts`."""
+    return st.tuples(*parts).map(lambda dicts: {key: value for part in dicts for key, value in part.items()})
+
+
+def organization_changes() -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
-        {"organizationId": ids(world, world.organization_ids[:1])},
+        {},
         optional={
             "scanEnabled": rarely_null(st.booleans()),
             "fixEnabled": rarely_null(st.booleans()),
             "stoppingPoint": rarely_null(some(STOPPING_POINTS)),
             "lockedSettings": rarely_null(st.lists(some(SETTING_NAMES), max_size=5)),
             "expectedVersion": nullable(versions()),
-            "clientMutationId": client_mutation_ids(),
         },
     )
 
 
-def project_settings_input(world: World) -> st.SearchStrategy[dict[str, Any]]:
+def organization_settings_input(world: World) -> st.SearchStrategy[dict[str, Any]]:
+    return merged(
+        st.fixed_dictionaries(
+            {"organizationId": ids(world, world.organization_ids[:1])},
+            optional={"clientMutationId": client_mutation_ids()},
+        ),
+        organization_changes(),
+    )
+
+
+def project_changes(world: World) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {"projectId": ids(world, world.project_ids[:2]), "changes": changes()},
-        optional={"expectedVersion": nullable(versions()), "clientMutationId": client_mutation_ids()},
+        optional={"expectedVersion": nullable(versions())},
+    )
+
+
+def project_settings_input(world: World) -> st.SearchStrategy[dict[str, Any]]:
+    return merged(
+        project_changes(world),
+        st.fixed_dictionaries({}, optional={"clientMutationId": client_mutation_ids()}),
+    )
+
+
+def save_settings_input(world: World) -> st.SearchStrategy[dict[str, Any]]:
+    """Parts left out, null or given; projects often twice (DUPLICATE)."""
+    return st.fixed_dictionaries(
+        {"organizationId": ids(world, world.organization_ids[:1])},
+        optional={
+            "organization": nullable(organization_changes()),
+            "projects": nullable(st.lists(project_changes(world), max_size=4)),
+            "clientMutationId": client_mutation_ids(),
+        },
     )
 
 
@@ -197,7 +230,7 @@ def bulk_project_settings_input(world: World) -> st.SearchStrategy[dict[str, Any
         {"organizationId": ids(world, world.organization_ids[:1]), "changes": changes()},
         optional={"dryRun": nullable(st.booleans()), "clientMutationId": client_mutation_ids()},
     )
-    return st.builds(lambda targets, rest: {**targets, **rest}, targets, rest)
+    return merged(targets, rest)
 
 
 def reset_project_settings_input(world: World) -> st.SearchStrategy[dict[str, Any]]:

@@ -32,6 +32,7 @@ from tests.resolvers.mutations.made_up_inputs import (
     remove_repository_input,
     reset_project_settings_input,
     roles,
+    save_settings_input,
     stopping_point_input,
     update_repository_input,
 )
@@ -77,6 +78,7 @@ MUTATIONS = [
     Mutation(document("BulkUpdateProjectSettings"), "bulkUpdateProjectSettings", bulk_project_settings_input),
     Mutation(document("ResetProjectSettings"), "resetProjectSettings", reset_project_settings_input),
     Mutation(document("SetStoppingPoint"), "setStoppingPoint", stopping_point_input),
+    Mutation(document("SaveSettings"), "saveSettings", save_settings_input),
     Mutation(REPOSITORIES, "addRepository", add_repository_input),
     Mutation(REPOSITORIES, "updateRepository", update_repository_input),
     Mutation(REPOSITORIES, "removeRepository", remove_repository_input),

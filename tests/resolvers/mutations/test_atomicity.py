@@ -117,6 +117,21 @@ async def _update_organization_settings(engine: AsyncEngine, org: Org) -> Call:
     return Call(document("UpdateOrganizationSettings"), "UpdateOrganizationSettings", variables)
 
 
+async def _save_settings(engine: AsyncEngine, org: Org) -> Call:
+    keys = [await make_project(engine, org, slug) for slug in ("web", "api")]
+    variables = {
+        "input": {
+            "organizationId": encode_global_id("Organization", org.id),
+            "organization": {"fixEnabled": True, "expectedVersion": 1},
+            "projects": [
+                {"projectId": encode_global_id("Project", key), "changes": {"stoppingPoint": "MERGE"}}
+                for key in keys
+            ],
+        }
+    }
+    return Call(document("SaveSettings"), "SaveSettings", variables)
+
+
 async def _add_repository(engine: AsyncEngine, org: Org) -> Call:
     key = await make_project(engine, org, "web")
     variables = {
@@ -134,6 +149,7 @@ CALLS: dict[str, Callable[[AsyncEngine, Org], Awaitable[Call]]] = {
     "updateProjectSettings": _update_project_settings,
     "bulkUpdateProjectSettings": _bulk_update_project_settings,
     "updateOrganizationSettings": _update_organization_settings,
+    "saveSettings": _save_settings,
     "addRepository": _add_repository,
 }
 

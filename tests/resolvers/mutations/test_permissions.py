@@ -59,6 +59,12 @@ class Mutation:
         )
 
 
+# What saveSettings answers besides its userErrors and clientMutationId, and what it is when refused.
+SAVE_SETTINGS_RESULTS: tuple[str, dict[str, Any]] = (
+    "organization { id } projects { id } auditEntries { id } batchId",
+    {"organization": None, "projects": [], "auditEntries": [], "batchId": None},
+)
+
 MUTATIONS = {
     "updateOrganizationSettings": Mutation(
         "updateOrganizationSettings",
@@ -110,6 +116,21 @@ MUTATIONS = {
             "projectStoppingPoint": "MERGE",
         },
     ),
+    "saveSettings-organization": Mutation(
+        "saveSettings",
+        "SaveSettingsInput",
+        *SAVE_SETTINGS_RESULTS,
+        lambda ids: {"organizationId": ids.organization, "organization": {"fixEnabled": True}},
+    ),
+    "saveSettings-projects": Mutation(
+        "saveSettings",
+        "SaveSettingsInput",
+        *SAVE_SETTINGS_RESULTS,
+        lambda ids: {
+            "organizationId": ids.organization,
+            "projects": [{"projectId": ids.project, "changes": {"fixEnabled": True}}],
+        },
+    ),
     "addRepository": Mutation(
         "addRepository",
         "AddRepositoryInput",
@@ -152,6 +173,8 @@ MATRIX = {
     "resetProjectSettings": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
     "setStoppingPoint-organization": ("FORBIDDEN", "FORBIDDEN", ALLOWED, "NOT_FOUND"),
     "setStoppingPoint-projects": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
+    "saveSettings-organization": ("FORBIDDEN", "FORBIDDEN", ALLOWED, "NOT_FOUND"),
+    "saveSettings-projects": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
     "addRepository": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
     "updateRepository": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
     "removeRepository": ("FORBIDDEN", ALLOWED, ALLOWED, "NOT_FOUND"),
@@ -397,6 +420,16 @@ INVALID_INPUTS: dict[str, tuple[str, str, Callable[[Targets], dict[str, Any]]]] 
         "setStoppingPoint-projects",
         "member",
         lambda ids: {"projectIds": [ids.project] * TOO_MANY},
+    ),
+    "saveSettings-null-organization-value-and-stale-version": (
+        "saveSettings-organization",
+        "admin",
+        lambda ids: {"organization": {"fixEnabled": None, "expectedVersion": 99}},
+    ),
+    "saveSettings-too-many-projects": (
+        "saveSettings-projects",
+        "member",
+        lambda ids: {"projects": [{"projectId": ids.project, "changes": {}}] * TOO_MANY},
     ),
 }
 
