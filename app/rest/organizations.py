@@ -8,7 +8,10 @@ from starlette.responses import Response
 from aisettings.models.settings import SETTINGS
 from aisettings.resolvers.global_ids import encode_global_id
 from aisettings.resolvers.mutations.given import Given
-from aisettings.resolvers.mutations.organization_settings import update_organization_settings
+from aisettings.resolvers.mutations.organization_settings import (
+    OrganizationChanges,
+    update_organization_settings,
+)
 from aisettings.resolvers.records import OrganizationRecord
 
 from .endpoint import Call, answer, etag, rules_of
@@ -48,9 +51,11 @@ async def _update(call: Call, organization: OrganizationRecord, body: Body, give
         update_organization_settings(
             call.context,
             encode_global_id("Organization", organization.id),
-            {s.name: Given(getattr(body, s.name)) if s.name in given else None for s in SETTINGS},
-            Given(locked) if LOCKED_SETTINGS in given else None,
-            call.expected_version(),
+            OrganizationChanges(
+                {s.name: Given(getattr(body, s.name)) if s.name in given else None for s in SETTINGS},
+                Given(locked) if LOCKED_SETTINGS in given else None,
+                call.expected_version(),
+            ),
         ),
         input_path,
     )

@@ -9,7 +9,7 @@ from aisettings.models.database import single_read
 from aisettings.models.settings import SETTINGS
 from aisettings.resolvers.global_ids import encode_global_id
 from aisettings.resolvers.lookups import project_slice
-from aisettings.resolvers.mutations.project_settings import update_project_settings
+from aisettings.resolvers.mutations.project_settings import ProjectChanges, update_project_settings
 from aisettings.resolvers.projects import ProjectFilter
 from aisettings.resolvers.records import ProjectRecord
 
@@ -45,7 +45,8 @@ async def _update(call: Call, found: ProjectRecord, body: Body) -> Response:
     }
     result = await rules_of(
         update_project_settings(
-            call.context, encode_global_id("Project", found.id), changes, call.expected_version()
+            call.context,
+            ProjectChanges(encode_global_id("Project", found.id), changes, call.expected_version()),
         ),
         lambda path: input_path(path, settings_under=[]),
     )
