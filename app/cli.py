@@ -58,6 +58,24 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("token", metavar="ID_OR_PREFIX", help="the token's id or prefix, from `token list`")
     token.set_defaults(command_name="token")
 
+    flags = commands.add_parser("flags", help="list, set, kill or unkill feature flags (rollouts)")
+    flags_commands = flags.add_subparsers(dest="flags_command", required=True, metavar="FLAGS_COMMAND")
+    flags_commands.add_parser("list", help="every flag: rollout, allowed and denied organizations, killed")
+    for name, what in (
+        ("set", "create or change a flag (what is not given stays)"),
+        ("kill", "switch a flag off for everyone at once, keeping its rollout"),
+        ("unkill", "bring a killed flag back to its rollout"),
+    ):
+        changing = flags_commands.add_parser(name, help=what)
+        changing.add_argument("key", help="the flag, e.g. settings-page")
+        changing.add_argument("--actor", help="who makes the change, for its log (default: the OS user)")
+        if name == "set":
+            changing.add_argument("--rollout", type=float, metavar="PERCENT", help="0 to 100 (hundredths)")
+            changing.add_argument("--allow", metavar="SLUG,...", help="organizations always in ('' for none)")
+            changing.add_argument("--deny", metavar="SLUG,...", help="organizations always out ('' for none)")
+            changing.add_argument("--description", help="what the flag gates")
+    flags.set_defaults(command_name="flags")
+
     demo = commands.add_parser("demo", help="create the demo organization 'demo'")
     demo.add_argument("--projects", type=int, default=50, help="how many projects (default: 50)")
     demo.add_argument(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import getpass
 import json
 import logging
 import logging.config
@@ -15,7 +16,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import uvicorn
 from sqlalchemy import func, select
@@ -33,6 +34,7 @@ from .demo import DEMO_OWNER, DEMO_SLUG, DemoExistsError, create_demo_organizati
 from .engine import configured_engine
 from .exchange_format import ImportFileError
 from .exporting import export_organizations
+from .flags import FlagError, list_flags, set_flag
 from .importing import import_file, read_import_file
 from .logs import log_stray_output, logging_config
 from .sessions import create_sign_in_link
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace) -> None:
             # Alembic announces every run; a command that merely brings the database up to date is quiet.
             logging.getLogger("alembic").setLevel(logging.WARNING)
         command(config, args)
-    except (CommandError, ConfigurationError, TokenError, DemoExistsError) as error:
+    except (CommandError, ConfigurationError, TokenError, DemoExistsError, FlagError) as error:
         if args.debug:
             raise
         print(f"aisettings: {error}", file=sys.stderr)
@@ -221,6 +223,38 @@ def _token_state(token: TokenInfo, now: dt.datetime) -> str:
     if token.expires_at is None:
         return "active"
     return f"{'expired' if token.expires_at <= now else 'active, expires'} {token.expires_at:%Y-%m-%d %H:%M}"
+
+
+def cmd_flags(config: Config, args: argparse.Namespace) -> None:
+    if args.flags_command == "list":
+        print("KEY\tROLLOUT\tALLOWED\tDENIED\tSTATE\tUPDATED\tDESCRIPTION")
+        for info in run_with_engine(config, list_flags):
+            flag = info.flag
+            updated = "default"
+            if info.updated_at is not None:
+                updated = f"{info.updated_at:%Y-%m-%d %H:%M} by {info.updated_by}"
+            print(
+                f"{flag.key}\t{flag.rollout_percent:g}%\t{','.join(info.allowed) or '-'}\t"
+                f"{','.join(info.denied) or '-'}\t{'KILLED' if flag.killed else 'live'}\t{updated}\t"
+                f"{flag.description}"
+            )
+        return
+    actor = args.actor or getpass.getuser()
+    changes: dict[str, Any] = {"killed": args.flags_command == "kill"}
+    if args.flags_command == "set":
+        changes = {
+            "rollout_percent": args.rollout,
+            "allow": None if args.allow is None else _slugs(args.allow),
+            "deny": None if args.deny is None else _slugs(args.deny),
+            "description": args.description,
+        }
+    flag = run_with_engine(config, lambda engine: set_flag(engine, args.key, actor, **changes))
+    state = "KILLED: off for every organization" if flag.killed else f"live at {flag.rollout_percent:g}%"
+    print(f"Flag {flag.key}: {state}, from the next request on.")
+
+
+def _slugs(text: str) -> list[str]:
+    return [slug.strip() for slug in text.split(",") if slug.strip()]
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> None:

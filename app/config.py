@@ -100,7 +100,7 @@ class Config:
                 ),
                 max_nodes=_positive_int(environ, "AISETTINGS_MAX_NODES", RequestLimits.max_nodes),
             ),
-            trusted_documents=Path(environ.get("AISETTINGS_TRUSTED_DOCUMENTS", cls.trusted_documents)),
+            trusted_documents=_trusted_documents(environ),
             trusted_documents_only=_flag(environ, "AISETTINGS_TRUSTED_DOCUMENTS_ONLY", False),
             max_body_bytes=_positive_int(environ, "AISETTINGS_MAX_BODY_BYTES", cls.max_body_bytes),
             request_timeout_seconds=_positive_int(
@@ -161,3 +161,14 @@ def _database_url(environ: Mapping[str, str]) -> str:
         return async_database_url(environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     except DatabaseURLError as error:
         raise ConfigurationError(str(error)) from None
+
+
+def _trusted_documents(environ: Mapping[str, str]) -> Path:
+    folder = Path(environ.get("AISETTINGS_TRUSTED_DOCUMENTS", DEFAULT_DIRECTORY))
+    # Trusted documents only, and none to trust: every request would be refused. Better not to start.
+    if _flag(environ, "AISETTINGS_TRUSTED_DOCUMENTS_ONLY", False) and not any(folder.glob("*.graphql")):
+        raise ConfigurationError(
+            f"AISETTINGS_TRUSTED_DOCUMENTS_ONLY=1, but {folder} holds no .graphql documents: every request "
+            "would be refused. Point AISETTINGS_TRUSTED_DOCUMENTS at the clients' documents (queries/)."
+        )
+    return folder

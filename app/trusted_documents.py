@@ -8,12 +8,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 
 from .graphql_over_http import Params, RequestError
 
-# The documents of this checkout's queries/ folder.
-DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "queries"
+# The documents of queries/, installed with the package (aisettings/queries is the checkout's folder).
+DEFAULT_DIRECTORY = Path(str(resources.files("aisettings") / "queries"))
 
 
 def document_id(text: str) -> str:

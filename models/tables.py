@@ -216,3 +216,34 @@ audit_entry = Table(
     Index(None, "organization_id", "batch_id"),
     Index(None, "organization_id", "target_type", "target_id"),
 )
+
+
+# Feature flags that operators set (models/flags.py says who is in). A flag the code knows and nobody set
+# has its default (models/flags.KNOWN_FLAGS). Setting one moves every organization's data_version: the
+# next request on every worker reads it, and no cached answer outlives the change.
+feature_flag = Table(
+    "feature_flag",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    # Hundredths of a percent: 0 to 10,000.
+    Column("rollout_basis_points", Integer, nullable=False),
+    # Organization ids.
+    Column("allowed", JSON, nullable=False, default=list),
+    Column("denied", JSON, nullable=False, default=list),
+    Column("killed", Boolean, nullable=False, default=False),
+    Column("description", String, nullable=False, default=""),
+    Column("updated_by", String, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Every change of a flag: who (the OS user or --actor), when, and the flag before and after.
+feature_flag_change = Table(
+    "feature_flag_change",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(64), nullable=False, index=True),
+    Column("actor", String, nullable=False),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

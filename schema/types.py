@@ -11,6 +11,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from aisettings.models.access import PERMISSION_SCOPES, Permission
+from aisettings.models.flags import Flag
+from aisettings.models.flags import features as flags_on_for
 from aisettings.models.limits import (
     DEFAULT_PAGE_SIZE,
     MAX_AUDIT_PAGE,
@@ -33,6 +35,7 @@ from aisettings.models.settings import SETTINGS, SettingSource, resolve_reposito
 from aisettings.resolvers import audit_log, projects, repository_lookup
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.errors import ClientError, Forbidden, LimitExceeded
+from aisettings.resolvers.flags import fetch_flags
 from aisettings.resolvers.global_ids import decode_global_id, encode_global_id
 from aisettings.resolvers.loaders import RepositoryPageKey
 from aisettings.resolvers.pagination import Page, page_size
@@ -262,6 +265,12 @@ class Organization(Node):
             shown_as=_audit_entry_connection,
         )
 
+    @strawberry.field(description="The keys of the feature flags on for the organization, sorted.")
+    async def features(self, info: Info) -> list[str]:
+        _require(info, Permission.READ_ORGANIZATION, self.record.id)
+        flags = await info.context.reads.read(fetch_flags, shown_as=_flags)
+        return flags_on_for(flags, self.record.id)
+
     @strawberry.field(description="Whether the viewer may change the organization's settings (org:admin).")
     def viewer_can_administer(self, info: Info) -> bool:
         return info.context.viewer.may(Permission.ADMINISTER_ORGANIZATION, self.record.id)
@@ -364,6 +373,10 @@ def _repositories_or_none(
     found: list[tuple[RepositoryRecord, ProjectRecord] | None],
 ) -> list[Repository | None]:
     return [None if pair is None else Repository.of(pair[0], Project.of(pair[1])) for pair in found]
+
+
+def _flags(found: dict[str, Flag]) -> dict[str, Flag]:
+    return found
 
 
 def _project_connection(page: Page[ProjectRecord]) -> Connection[Project]:

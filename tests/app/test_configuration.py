@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 import httpx
 import pytest
@@ -73,6 +74,20 @@ def test_a_wrong_value_is_a_configuration_error_naming_the_variable(environ: dic
 
     with pytest.raises(ConfigurationError, match=name):
         Config.from_environment(environ)
+
+
+def test_trusted_documents_only_without_documents_refuses_to_start(tmp_path: Path) -> None:
+    environ = {"AISETTINGS_TRUSTED_DOCUMENTS_ONLY": "1", "AISETTINGS_TRUSTED_DOCUMENTS": str(tmp_path)}
+
+    with pytest.raises(ConfigurationError, match=r"holds no \.graphql documents"):
+        Config.from_environment(environ)
+
+
+def test_trusted_documents_only_with_the_checkouts_documents_starts() -> None:
+    config = Config.from_environment({"AISETTINGS_TRUSTED_DOCUMENTS_ONLY": "1"})
+
+    assert config.trusted_documents_only
+    assert any(config.trusted_documents.glob("*.graphql"))
 
 
 async def test_introspection_switched_off_is_refused_and_queries_still_run(
