@@ -1,5 +1,5 @@
-"""The ASGI application: /graphql, /healthz, /readyz, GraphiQL's files, signing in to the settings
-page, and the REST API (/api/0/)."""
+"""The ASGI application: /graphql, /healthz, /readyz, GraphiQL's files, the settings page and signing in
+to it, and the REST API (/api/0/)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from aisettings.schema.schema import build_schema
 from .config import Config
 from .engine import configured_engine
 from .errors import ErrorCodes
+from .feature_gate import FeatureGate
 from .garbage_collection import tune_garbage_collector
 from .graphiql import PREFIX as GRAPHIQL_FILES
 from .graphiql import build_graphiql
@@ -36,6 +37,9 @@ from .request_ids import RequestIds
 from .response_cache import ResponseCache
 from .rest.routes import rest_routes
 from .security_headers import SecurityHeaders
+from .sessions import session_viewer
+from .settings_page.files import PREFIX as SETTINGS_PAGE_FILES
+from .settings_page.routes import settings_page_routes
 from .sign_in import sign_in_routes
 from .trusted_documents import TrustedDocuments
 from .unexpected_errors import AnswerUnexpectedErrors
@@ -72,6 +76,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "reachable"})
 
+    gate = FeatureGate(database)  # the settings page's and the REST API's flags
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         tune_garbage_collector(config.gc_young_threshold)
@@ -99,6 +105,13 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             Route("/readyz", readyz),
             *(graphiql.routes if graphiql else []),
             *sign_in_routes(database),
+            *settings_page_routes(
+                database,
+                config.graphiql_assets,
+                config.trusted_documents,
+                viewer_of=session_viewer,
+                gate=gate,
+            ),
             *rest_routes(config, database),
         ],
         # /graphql answers its refusals itself, in GraphQL's shape; the pages' are one line of text.
@@ -106,7 +119,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
         # Outermost first: the answer to an unexpected error gets the security headers and its id too.
         middleware=[
             Middleware(RequestIds),
-            Middleware(SecurityHeaders, public_files=GRAPHIQL_FILES),
+            Middleware(SecurityHeaders, public_files=(GRAPHIQL_FILES, SETTINGS_PAGE_FILES)),
             Middleware(AnswerUnexpectedErrors),
         ],
         lifespan=lifespan,

@@ -19,10 +19,10 @@ KEPT_IF_SET = {b"content-security-policy"}
 
 
 class SecurityHeaders:
-    """`public_files` is a path prefix whose answers are the same for everyone (GraphiQL's versioned
-    files): they keep the caching they set."""
+    """`public_files` are path prefixes whose answers are the same for everyone (GraphiQL's and the
+    settings page's versioned files): they keep the caching they set."""
 
-    def __init__(self, app: ASGIApp, public_files: str | None = None) -> None:
+    def __init__(self, app: ASGIApp, public_files: tuple[str, ...] = ()) -> None:
         self.app = app
         self.public_files = public_files
 
@@ -30,7 +30,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        public = self.public_files is not None and scope["path"].startswith(self.public_files)
+        public = scope["path"].startswith(self.public_files)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -154,9 +154,14 @@ async def _form(request: Request) -> dict[str, str]:
     browser in as someone else, or out."""
     site = request.headers.get("sec-fetch-site")
     origin = request.headers.get("origin")
-    # The host alone: behind a proxy that ends TLS, the scheme seen here may not be the browser's.
-    if site not in (None, "same-origin", "none") or (
-        origin is not None and urlsplit(origin).netloc != request.url.netloc
+    # The host alone: behind a proxy that ends TLS, the scheme seen here may not be the browser's. Under
+    # this site's `Referrer-Policy: no-referrer` browsers send a form's Origin as "null"; Sec-Fetch-Site then
+    # says where it comes from.
+    opaque = origin == "null"
+    if (
+        site not in (None, "same-origin", "none")
+        or (opaque and site != "same-origin")
+        or (origin is not None and not opaque and urlsplit(origin).netloc != request.url.netloc)
     ):
         raise ProtocolError(403, CROSS_SITE, code="FORBIDDEN")
     body = b""

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, LOCAL_HOSTS } from './chromium.mjs';
 
 const [screenshot] = process.argv.slice(2);
 const { AISETTINGS_URL: url, AISETTINGS_TOKEN: token } = process.env;
@@ -14,7 +15,6 @@ if (!url || !token) {
   process.exit(2);
 }
 
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
 const QUERY = 'query Viewer { viewer { login organizations { nodes { slug name } } } }';
 // What the demo organization's owner sees (app/demo.py).
 const EXPECTED = ['"login": "demo-owner"', '"slug": "demo"', '"name": "Demo Inc."'];
@@ -23,21 +23,7 @@ const failures = [];
 const requests = [];
 const profile = mkdtempSync(join(tmpdir(), 'aisettings-chromium-'));
 // A persistent context over a new, empty profile: nothing from an earlier run (stored tabs or headers).
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1400, height: 900 },
-  args: [
-    '--no-sandbox', // CI runs as root, where Chromium's sandbox cannot start
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    // Every other host fails to resolve: a page that needs one cannot work here.
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-  ],
-});
+const browser = await chromium.launchPersistentContext(profile, { ...CHROMIUM, viewport: { width: 1400, height: 900 } });
 
 const page = await browser.newPage();
 try {

@@ -147,6 +147,32 @@ async def test_a_form_posted_from_another_site_is_refused(
     assert "set-cookie" not in other_origin.headers
 
 
+async def test_a_form_of_this_site_signs_in_though_its_origin_is_null(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    # What Chromium sends for a form of a page under `Referrer-Policy: no-referrer`.
+    token = await make_token(engine, await make_organization(engine), "alice")
+    same_site = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+
+    response = await client.post("/sign-in", data={"token": token}, headers=same_site)
+
+    assert response.status_code == 303
+    assert SESSION_COOKIE in response.cookies
+
+
+async def test_a_form_with_a_null_origin_from_elsewhere_is_refused(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    token = await make_token(engine, await make_organization(engine), "alice")
+
+    unknown = await client.post("/sign-in", data={"token": token}, headers={"Origin": "null"})
+    sandboxed = await client.post(
+        "/sign-in", data={"token": token}, headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"}
+    )
+
+    assert (unknown.status_code, sandboxed.status_code) == (403, 403)
+
+
 async def test_signing_out_ends_the_session(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
     await signed_in(client, await make_token(engine, await make_organization(engine), "alice"))
     cookie = client.cookies[SESSION_COOKIE]

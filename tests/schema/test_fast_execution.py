@@ -120,7 +120,7 @@ def variables_for(name: str, operation: str, given: dict[str, Any]) -> dict[str,
         return {"input": inputs[operation]}
     if name in inputs:
         return {"input": inputs[name]}
-    return {"slug": "acme", "id": first, "first": 2}
+    return {"slug": "acme", "id": first, "first": 2, "projectSlug": "web", "ids": [first, second]}
 
 
 @pytest.mark.parametrize(("name", "operation", "kind"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])

@@ -78,6 +78,10 @@ VARIABLES: dict[str, Callable[[dict[str, str]], dict[str, Any]]] = {
     "ProjectsWithOverrides": lambda ids: {"slug": "acme"},
     "AuditLog": lambda ids: {"slug": "acme"},
     "ProjectSettings": lambda ids: {"id": ids["project"]},
+    "SettingsPageOrganization": lambda ids: {"slug": "acme"},
+    "SettingsPageProjects": lambda ids: {"slug": "acme", "filter": {"search": "we", "hasOverrides": True}},
+    "SettingsPageProject": lambda ids: {"slug": "acme", "projectSlug": "web"},
+    "AuditTargets": lambda ids: {"ids": [ids["project"]]},
     "RepositorySettings": lambda ids: {"slug": "acme", "provider": "GITHUB", "name": "acme/web"},
     "RepositoriesByName": lambda ids: {
         "slug": "acme",
