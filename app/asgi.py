@@ -112,7 +112,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
                 viewer_of=session_viewer,
                 gate=gate,
             ),
-            *rest_routes(config, database),
+            *rest_routes(config, database, gate),
         ],
         # /graphql answers its refusals itself, in GraphQL's shape; the pages' are one line of text.
         exception_handlers={ProtocolError: _refusal},

@@ -28,6 +28,7 @@ from aisettings.resolvers.records import OrganizationRecord, ProjectRecord
 from aisettings.resolvers.viewer import Viewer
 
 from ..errors import INTERNAL_SERVER_ERROR, logged_fault
+from ..feature_gate import FeatureGate
 from ..graphql import body_within
 from ..graphql_over_http import ProtocolError
 from ..logs import current_request_id
@@ -44,6 +45,7 @@ from .errors import (
 )
 from .fields import whole_number
 
+REST_API_FLAG = "rest-api"
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
@@ -53,6 +55,7 @@ class RestSettings:
     engine: AsyncEngine
     max_body_bytes: int
     timeout_seconds: float
+    gate: FeatureGate  # the API is there for the organizations the flag rest-api is on for
 
 
 @dataclass
@@ -218,6 +221,8 @@ class Resource:
 
     async def _handle(self, request: Request, request_id: str) -> Response:
         viewer = await rest_viewer(self._settings.engine, request)
+        if not await self._settings.gate.is_on(REST_API_FLAG, viewer):
+            raise not_found()  # for an organization the rollout leaves out, as if it were not there
         operation = self._operations.get(request.method)
         if operation is None:
             raise RestError.detail(405, f'Method "{request.method}" not allowed.', self._allow)

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 from aisettings.models.access import Permission
 
 from ..config import Config
+from ..feature_gate import FeatureGate
 from . import bulk, organizations, projects, repositories
 from .endpoint import Operation, Resource, RestSettings
 from .errors import not_found
@@ -156,10 +157,10 @@ RESOURCES: Mapping[str, Mapping[str, Operation]] = {
 }
 
 
-def rest_routes(config: Config, engine: AsyncEngine) -> list[BaseRoute]:
+def rest_routes(config: Config, engine: AsyncEngine, gate: FeatureGate) -> list[BaseRoute]:
     """The routes of /api/0/: every resource, the OpenAPI document, and a 404 in DRF's shape for any
     other path under it."""
-    settings = RestSettings(engine, config.max_body_bytes, config.request_timeout_seconds)
+    settings = RestSettings(engine, config.max_body_bytes, config.request_timeout_seconds, gate)
     document = openapi_document(RESOURCES, PREFIX)
 
     async def openapi(_: Request) -> Response:
