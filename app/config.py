@@ -22,10 +22,11 @@ DEMO_TOKEN_VARIABLE = "AISETTINGS_DEMO_TOKEN"
 ENVIRONMENTS = ("development", "production")
 # Where `cd web && npm ci` puts GraphiQL's and the settings page's files in a checkout; an installed wheel
 # holds its copies of them in the package (setup.py).
-CHECKOUT_NODE_MODULES = Path(__file__).resolve().parents[1] / "web" / "node_modules"
+# (A checkout is told by web/package.json, whether or not `npm ci` has run yet.)
+CHECKOUT_WEB = Path(__file__).resolve().parents[1] / "web"
 DEFAULT_GRAPHIQL_ASSETS = (
-    CHECKOUT_NODE_MODULES
-    if CHECKOUT_NODE_MODULES.is_dir()
+    CHECKOUT_WEB / "node_modules"
+    if (CHECKOUT_WEB / "package.json").is_file()
     else Path(str(resources.files("aisettings") / "node_modules"))
 )
 
