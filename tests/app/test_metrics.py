@@ -1,0 +1,112 @@
+"""Prometheus metrics at /metrics (AISETTINGS_METRICS=1): what they count matches the requests made, over
+one worker or two; their labels hold only values the server chose, never a slug, a token or a name a
+client made up; without the setting, there is no /metrics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.conftest import LimitedClient
+from tests.factories import make_organization, make_project, make_token
+from tests.graphql import document, post, project_id
+from tests.server_process import server_process
+
+DURATION_COUNT = "aisettings_request_duration_seconds_count"
+
+
+def value(exposition: str, name: str, **labels: str) -> float:
+    """The sum of the samples `name` whose labels include `labels` (0 when there is none)."""
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+        if sample.name == name and labels.items() <= sample.labels.items()
+    )
+
+
+def label_values(exposition: str) -> set[str]:
+    return {
+        label
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+        for label in sample.labels.values()
+    }
+
+
+async def test_there_is_no_metrics_endpoint_unless_it_is_turned_on(client: httpx.AsyncClient) -> None:
+    response = await client.get("/metrics")
+
+    assert response.status_code == 404
+
+
+async def test_the_metrics_count_requests_by_operation_outcome_status_and_cache(
+    limited_client: LimitedClient, engine: AsyncEngine
+) -> None:
+    client = limited_client(metrics=True)
+    org = await make_organization(engine)
+    token = await make_token(engine, org)
+    variables = {"id": project_id(await make_project(engine, org, "web"))}
+
+    for _ in range(3):  # computed once, then answered by the response cache twice
+        await post(client, token, document("ProjectSettings"), variables)
+    await post(client, token, "query Broken { organization(slug: 1) { id } }")
+    await post(client, None, document("ProjectSettings"), variables)
+    exposition = (await client.get("/metrics")).text
+
+    graphql = {"route": "/graphql", "operation": "ProjectSettings"}
+    assert value(exposition, DURATION_COUNT, **graphql, outcome="ok") == 3
+    assert value(exposition, "aisettings_response_cache_requests_total", result="miss") == 1
+    assert value(exposition, "aisettings_response_cache_requests_total", result="hit") == 2
+    # The document that does not validate, and the request without a token (refused before it is read).
+    assert value(exposition, DURATION_COUNT, route="/graphql", operation="other", outcome="client_error") == 2
+    assert value(exposition, "aisettings_graphql_errors_total", code="GRAPHQL_VALIDATION_FAILED") == 1
+    assert value(exposition, "aisettings_http_responses_total", route="/graphql", status="401") == 1
+    assert value(exposition, "aisettings_http_responses_total", route="/graphql", status="200") == 4
+    assert value(exposition, "aisettings_graphql_errors_total", code="UNAUTHENTICATED") == 1
+
+
+async def test_no_label_holds_a_slug_a_token_or_an_operation_name_of_the_clients(
+    limited_client: LimitedClient, engine: AsyncEngine
+) -> None:
+    client = limited_client(metrics=True)
+    org = await make_organization(engine, "secret-org")
+    token = await make_token(engine, org)
+
+    await post(client, token, "query Exfiltrate_secret_org { organization(slug: $s) { id } }")
+    await post(client, token, 'query Custom { organization(slug: "secret-org") { id } }')
+    await post(client, token, document("ProjectSettings"), {"id": "x"}, operation_name="NotInTheDocument")
+    await client.get("/organizations/secret-org/settings/ai/", headers={"Cookie": f"session={token}"})
+    await client.get(f"/nowhere/{token}")
+    exposition = (await client.get("/metrics")).text
+
+    assert "secret" not in exposition
+    assert token not in exposition
+    assert {"Exfiltrate_secret_org", "Custom", "NotInTheDocument"}.isdisjoint(label_values(exposition))
+    assert value(exposition, DURATION_COUNT, route="/graphql", operation="other") == 3
+    assert value(exposition, DURATION_COUNT, route="/organizations/{organization}/settings/ai/") == 1
+    assert value(exposition, DURATION_COUNT, route="unmatched") == 1
+
+
+async def test_two_workers_report_as_one(database_url: str, engine: AsyncEngine, tmp_path: Path) -> None:
+    org = await make_organization(engine)
+    token = await make_token(engine, org)
+    requests = 40
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async with server_process(
+        database_url, tmp_path / "serve.log", workers=2, environment={"AISETTINGS_METRICS": "1"}
+    ) as server:
+        for _ in range(requests):  # a new connection each time: the workers share them
+            async with httpx.AsyncClient(base_url=server.url) as client:
+                await post(client, token, document("OrganizationTree"), {"slug": "acme"})
+        async with httpx.AsyncClient(base_url=server.url, headers=headers) as client:
+            expositions = [(await client.get("/metrics")).text for _ in range(4)]
+
+    graphql = {"route": "/graphql", "operation": "OrganizationTree", "outcome": "ok"}
+    assert {value(text, DURATION_COUNT, **graphql) for text in expositions} == {requests}
+    assert value(expositions[0], "aisettings_response_cache_requests_total") == requests
+    assert value(expositions[0], "aisettings_database_connections_in_use") >= 0
