@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,8 +27,16 @@ def metrics_directory(given: Path | None) -> Iterator[Path]:
         return
     directory = Path(tempfile.mkdtemp(prefix="aisettings-metrics-"))
     os.environ[VARIABLE] = str(directory)
+    # uvicorn stops gracefully on SIGTERM, then raises it again with the handler found at its start: this
+    # one, so that the directory goes too (a SIGKILL leaves it in the system's temporary directory).
+    previous = signal.signal(signal.SIGTERM, _exit)
     try:
         yield directory
     finally:
+        signal.signal(signal.SIGTERM, previous)
         os.environ.pop(VARIABLE, None)
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def _exit(signal_number: int, _: object) -> None:
+    raise SystemExit(128 + signal_number)  # as the shell reports a process a signal ended

@@ -4,6 +4,8 @@ client made up; without the setting, there is no /metrics."""
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import httpx
@@ -97,8 +99,10 @@ async def test_two_workers_report_as_one(database_url: str, engine: AsyncEngine,
     requests = 40
     headers = {"Authorization": f"Bearer {token}"}
 
+    # The directory the workers share is made by `serve` in the temporary directory (TMPDIR).
+    environment = {"AISETTINGS_METRICS": "1", "TMPDIR": str(tmp_path)}
     async with server_process(
-        database_url, tmp_path / "serve.log", workers=2, environment={"AISETTINGS_METRICS": "1"}
+        database_url, tmp_path / "serve.log", workers=2, environment=environment
     ) as server:
         for _ in range(requests):  # a new connection each time: the workers share them
             async with httpx.AsyncClient(base_url=server.url) as client:
@@ -110,3 +114,19 @@ async def test_two_workers_report_as_one(database_url: str, engine: AsyncEngine,
     assert {value(text, DURATION_COUNT, **graphql) for text in expositions} == {requests}
     assert value(expositions[0], "aisettings_response_cache_requests_total") == requests
     assert value(expositions[0], "aisettings_database_connections_in_use") >= 0
+
+
+async def test_serve_removes_the_directory_it_made_for_its_workers_when_it_stops(
+    database_url: str, tmp_path: Path
+) -> None:
+    environment = {"AISETTINGS_METRICS": "1", "TMPDIR": str(tmp_path)}
+    async with server_process(
+        database_url, tmp_path / "serve.log", workers=2, environment=environment
+    ) as server:
+        (made,) = tmp_path.glob("aisettings-metrics-*")  # noqa: ASYNC240 - a directory of a few files
+        assert any(made.glob("*.db"))  # the workers' values
+
+        os.killpg(server.pid, signal.SIGTERM)  # as a service manager stops it
+        await server.process.wait()
+
+    assert not made.exists()
