@@ -12,12 +12,14 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.app.rest.routes import ORGANIZATION_SETTINGS, PREFIX
 from tests.conftest import LimitedClient
 from tests.factories import make_organization, make_project, make_token
 from tests.graphql import document, post, project_id
 from tests.server_process import server_process
 
 DURATION_COUNT = "aisettings_request_duration_seconds_count"
+REST_SETTINGS = PREFIX + ORGANIZATION_SETTINGS
 
 
 def value(exposition: str, name: str, **labels: str) -> float:
@@ -83,6 +85,9 @@ async def test_no_label_holds_a_slug_a_token_or_an_operation_name_of_the_clients
     await post(client, token, document("ProjectSettings"), {"id": "x"}, operation_name="NotInTheDocument")
     await client.get("/organizations/secret-org/settings/ai/", headers={"Cookie": f"session={token}"})
     await client.get(f"/nowhere/{token}")
+    await client.get(
+        REST_SETTINGS.format(organization="secret-org"), headers={"Authorization": f"Bearer {token}"}
+    )
     exposition = (await client.get("/metrics")).text
 
     assert "secret" not in exposition
@@ -91,6 +96,7 @@ async def test_no_label_holds_a_slug_a_token_or_an_operation_name_of_the_clients
     assert value(exposition, DURATION_COUNT, route="/graphql", operation="other") == 3
     assert value(exposition, DURATION_COUNT, route="/organizations/{organization}/settings/ai/") == 1
     assert value(exposition, DURATION_COUNT, route="unmatched") == 1
+    assert value(exposition, "aisettings_http_responses_total", route=REST_SETTINGS, status="200") == 1
 
 
 async def test_two_workers_report_as_one(database_url: str, engine: AsyncEngine, tmp_path: Path) -> None:
