@@ -10,9 +10,13 @@ from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.app.asgi import create_app
+from aisettings.app.config import Config
 from aisettings.app.rest.routes import ORGANIZATION_SETTINGS, PREFIX
+from aisettings.models.database import create_engine
 from tests.conftest import LimitedClient
 from tests.factories import make_organization, make_project, make_token
 from tests.graphql import document, post, project_id
@@ -97,6 +101,29 @@ async def test_no_label_holds_a_slug_a_token_or_an_operation_name_of_the_clients
     assert value(exposition, DURATION_COUNT, route="/organizations/{organization}/settings/ai/") == 1
     assert value(exposition, DURATION_COUNT, route="unmatched") == 1
     assert value(exposition, "aisettings_http_responses_total", route=REST_SETTINGS, status="200") == 1
+
+
+async def test_the_metrics_show_connections_in_use_and_requests_that_found_none_free(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    token = await make_token(engine, await make_organization(engine))
+    app_engine = create_engine(database_url, pool_size=1, max_overflow=0, pool_timeout_seconds=0.2)
+    app = create_app(Config(database_url=database_url, metrics=True), engine=app_engine)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        async with app_engine.connect() as held:
+            await held.execute(text("SELECT 1"))
+            refused = await post(client, token, document("OrganizationTree"), {"slug": "acme"})
+            while_held = (await client.get("/metrics")).text
+        after = (await client.get("/metrics")).text
+    await app_engine.dispose()
+
+    assert refused.status_code == 503
+    assert value(while_held, "aisettings_database_connections_in_use") == 1
+    assert value(after, "aisettings_database_connections_in_use") == 0
+    assert value(after, "aisettings_database_unavailable_total", cause="pool_timeout") == 1
+    assert value(after, "aisettings_graphql_errors_total", code="SERVICE_UNAVAILABLE") == 1
+    assert value(after, DURATION_COUNT, route="/graphql", outcome="server_error") == 1
 
 
 async def test_two_workers_report_as_one(database_url: str, engine: AsyncEngine, tmp_path: Path) -> None:
