@@ -13,7 +13,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -38,6 +38,7 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0
 SERVER_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"})
 _CODE = re.compile(r"[A-Z][A-Z_]{0,39}")
 UNMATCHED = "unmatched"
+M = TypeVar("M", Counter, Histogram)
 _LIVE_GAUGE = re.compile(r"gauge_live\w*_(\d+)\.db")
 
 
@@ -94,6 +95,10 @@ class Metrics:
             registry=registry,
         )
         self._unavailable_counter = _CountUnavailable(self.database_unavailable)
+        # The metrics every request records, by their labels (a few µs less a request than `labels`).
+        self._durations = _Children(self.request_duration)
+        self._responses = _Children(self.responses)
+        self._cache_results = _Children(self.response_cache)
 
     def watch(self, engine: AsyncEngine) -> None:
         """Counts `engine`'s connections in use, and the requests the database could not serve."""
@@ -122,14 +127,14 @@ class Metrics:
         route = getattr(scope.get("route"), "path", UNMATCHED)
         facts = recorded_graphql_facts(scope)
         operation = "" if facts is None else facts.operation
-        self.request_duration.labels(route, operation, _outcome(status, facts)).observe(seconds)
-        self.responses.labels(route, str(status)).inc()
+        self._durations.of(route, operation, _outcome(status, facts)).observe(seconds)
+        self._responses.of(route, str(status)).inc()
         if facts is None:
             return
         for code in facts.error_codes:
             self.graphql_errors.labels(operation, code if _CODE.fullmatch(code) else "OTHER").inc()
         if facts.cache_hit is not None:
-            self.response_cache.labels("hit" if facts.cache_hit else "miss").inc()
+            self._cache_results.of("hit" if facts.cache_hit else "miss").inc()
 
     async def endpoint(self, _: Request) -> Response:
         """/metrics: the text format Prometheus scrapes."""
@@ -169,6 +174,20 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True  # another user's process: alive
     return True
+
+
+class _Children(Generic[M]):
+    """The children of `metric` by their label values, kept once made: the values are bounded."""
+
+    def __init__(self, metric: M) -> None:
+        self._metric: M = metric
+        self._children: dict[tuple[str, ...], M] = {}
+
+    def of(self, *values: str) -> M:
+        child = self._children.get(values)
+        if child is None:
+            child = self._children[values] = self._metric.labels(*values)
+        return child
 
 
 class _CountUnavailable(logging.Handler):
