@@ -29,8 +29,10 @@ async def measure(database_url: str, rounds: int, seconds: int, workers: int) ->
     await engine.dispose()
     rates: dict[str, list[float]] = {"off": [], "on": []}
     with tempfile.TemporaryDirectory() as directory:
-        for _ in range(rounds):
-            for label, environment in SETTINGS.items():
+        for round_number in range(rounds):
+            # off first, then on first: a machine that speeds up or slows down favours neither
+            order = list(SETTINGS.items())[:: 1 if round_number % 2 == 0 else -1]
+            for label, environment in order:
                 log = Path(directory) / f"serve-{label}.log"
                 async with server_process(
                     database_url, log, workers=workers, environment=environment
