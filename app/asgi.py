@@ -1,5 +1,5 @@
 """The ASGI application: /graphql, /healthz, /readyz, GraphiQL's files, the settings page and signing in
-to it, and the REST API (/api/0/)."""
+to it, the REST API (/api/0/), and /metrics when they are on."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from .graphiql import PREFIX as GRAPHIQL_FILES
 from .graphiql import build_graphiql
 from .graphql import GraphQLEndpoint
 from .graphql_over_http import ProtocolError
+from .metrics import Metrics, RecordRequests
 from .request_ids import RequestIds
 from .response_cache import ResponseCache
 from .rest.routes import rest_routes
@@ -76,12 +77,18 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "reachable"})
 
-    gate = FeatureGate(database)  # the settings page's and the REST API's flags
+    metrics = Metrics(config.metrics_directory) if config.metrics else None
+    if metrics is not None:
+        metrics.watch(database)
+    # The settings page's and the REST API's flags.
+    gate = FeatureGate(database, metrics.flag_evaluated if metrics else None)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         tune_garbage_collector(config.gc_young_threshold)
         yield
+        if metrics is not None:
+            metrics.stop(database)
         if own_engine:
             await database.dispose()
 
@@ -103,6 +110,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *([Route("/metrics", metrics.endpoint)] if metrics else []),
             *(graphiql.routes if graphiql else []),
             *sign_in_routes(database),
             *settings_page_routes(
@@ -116,8 +124,10 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
         ],
         # /graphql answers its refusals itself, in GraphQL's shape; the pages' are one line of text.
         exception_handlers={ProtocolError: _refusal},
-        # Outermost first: the answer to an unexpected error gets the security headers and its id too.
+        # Outermost first: the answer to an unexpected error gets the security headers and its id too;
+        # the metrics time all of it.
         middleware=[
+            *([Middleware(RecordRequests, metrics=metrics)] if metrics else []),
             Middleware(RequestIds),
             Middleware(SecurityHeaders, public_files=(GRAPHIQL_FILES, SETTINGS_PAGE_FILES)),
             Middleware(AnswerUnexpectedErrors),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import getpass
 import json
@@ -38,6 +39,7 @@ from .exporting import export_organizations
 from .flags import FlagError, list_flags, set_flag
 from .importing import import_file, read_import_file
 from .logs import log_stray_output, logging_config
+from .metrics_directory import metrics_directory
 from .progress import progress
 from .sessions import create_sign_in_link
 from .tokens import TokenError, TokenInfo, create_token, expiry, list_tokens, revoke_token
@@ -166,14 +168,15 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
         # The link holds a one-time code, not the token: it signs one browser in, and the access log
         # leaves query strings out anyway.
         logger.info("Settings page (the link signs a browser in once): %s/sign-in/link?code=%s", origin, link)
-    uvicorn.run(
-        "aisettings.app.main:create_app_from_environment",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_config=logging_config(json_lines=config.json_logs),
-    )
+    with metrics_directory(config.metrics_directory) if config.metrics else contextlib.nullcontext():
+        uvicorn.run(
+            "aisettings.app.main:create_app_from_environment",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_config=logging_config(json_lines=config.json_logs),
+        )
 
 
 def cmd_import(config: Config, args: argparse.Namespace) -> None:

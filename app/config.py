@@ -20,6 +20,8 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./aisettings.db"
 # environment).
 DEMO_TOKEN_VARIABLE = "AISETTINGS_DEMO_TOKEN"
 ENVIRONMENTS = ("development", "production")
+# prometheus-client's own variable, which it reads when it is imported (app/metrics_directory.py).
+METRICS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
 # Where `cd web && npm ci` puts GraphiQL's and the settings page's files in a checkout; an installed wheel
 # holds its copies of them in the package (setup.py).
 # (A checkout is told by web/package.json, whether or not `npm ci` has run yet.)
@@ -66,6 +68,12 @@ class Config:
     trusted_documents_only: bool = False
     max_body_bytes: int = MAX_BODY_BYTES
     request_timeout_seconds: int = 30
+    # Prometheus metrics at /metrics (app/metrics.py); with several workers, the directory where they
+    # keep them for one another (`serve` makes a temporary one when the operator names none).
+    metrics: bool = False
+    metrics_directory: Path | None = None
+    # Where unexpected errors are reported (app/error_tracking.py), with the sentry extra installed.
+    sentry_dsn: str | None = None
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Config:
@@ -114,6 +122,9 @@ class Config:
             request_timeout_seconds=_positive_int(
                 environ, "AISETTINGS_REQUEST_TIMEOUT_SECONDS", cls.request_timeout_seconds
             ),
+            metrics=_flag(environ, "AISETTINGS_METRICS", False),
+            metrics_directory=Path(environ[METRICS_DIRECTORY]) if environ.get(METRICS_DIRECTORY) else None,
+            sentry_dsn=environ.get("SENTRY_DSN") or None,
         )
 
 

@@ -23,7 +23,7 @@ from strawberry.extensions import SchemaExtension
 from aisettings.resolvers.errors import ClientError
 from aisettings.schema.graphql_core_internals import is_over_token_limit
 
-from .logs import current_request_id
+from .logs import current_operation, current_request_id
 from .unavailable import SERVICE_UNAVAILABLE, unavailable_message
 
 logger = logging.getLogger("aisettings.errors")
@@ -80,7 +80,11 @@ def logged_fault(error: BaseException | None, place: object) -> dict[str, str]:
         error_id,
         place,
         exc_info=error,
-        extra={"error_id": error_id, "request_id": current_request_id.get()},
+        extra={
+            "error_id": error_id,
+            "request_id": current_request_id.get(),
+            "operation": current_operation.get(),
+        },
     )
     return {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id}
 

@@ -5,6 +5,8 @@ the flags again, on every worker, and no other request reads them at all."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.database import single_read
@@ -16,8 +18,9 @@ from .unavailable import or_unavailable
 
 
 class FeatureGate:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, evaluated: Callable[[str, bool], None] | None = None) -> None:
         self._engine = engine
+        self._evaluated = evaluated  # told of every evaluation: the flag and whether it is on (metrics)
         # organization id -> (its data version, the flags as read then)
         self._flags: dict[int, tuple[int, dict[str, Flag]]] = {}
 
@@ -29,7 +32,10 @@ class FeatureGate:
         if cached is None or cached[0] != viewer.data_version:
             cached = (viewer.data_version, await or_unavailable(self._read()))
             self._flags[organization_id] = cached
-        return cached[1].get(key, KNOWN_FLAGS[key]).is_on_for(organization_id)
+        on = cached[1].get(key, KNOWN_FLAGS[key]).is_on_for(organization_id)
+        if self._evaluated is not None:
+            self._evaluated(key, on)
+        return on
 
     async def _read(self) -> dict[str, Flag]:
         async with single_read(self._engine) as connection:

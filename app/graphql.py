@@ -34,7 +34,8 @@ from .graphql_over_http import (
     params_from_query_string,
     request_error_status,
 )
-from .logs import current_request_id
+from .logs import current_operation, current_request_id
+from .request_facts import graphql_facts
 from .response_cache import ResponseCache, request_key
 from .trusted_documents import TrustedDocuments
 from .unavailable import RETRY_AFTER, is_unavailable
@@ -83,6 +84,7 @@ class GraphQLEndpoint:
         try:
             return await self._graphql(request, media_type)
         except (ProtocolError, RequestError) as error:
+            graphql_facts(request.scope).error_codes.append(error.code)
             return error.response(media_type)
 
     async def _graphql(self, request: Request, media_type: MediaType) -> Response:
@@ -90,8 +92,12 @@ class GraphQLEndpoint:
         assert request_id is not None, "every request has one (app/request_ids.py)"
         viewer = await authenticated_viewer(self._engine, request)
         params = self._trusted.resolve(await self._params(request))
+        facts = graphql_facts(request.scope)
+        facts.operation = self._trusted.operation_label(params)
+        current_operation.set(facts.operation)  # for the log lines and error reports of the request
         key = request_key(params, viewer)
         if (cached := self._cache.get(key)) is not None:
+            facts.cache_hit = True
             return encoded_response(200, cached, media_type)
         deadline = time.monotonic() + self._timeout_seconds
         context = Context(engine=self._engine, viewer=viewer, request_id=request_id, deadline=deadline)
@@ -105,8 +111,11 @@ class GraphQLEndpoint:
         if context.stopped_at_deadline:
             raise self._stopped()
         executed, answer = _encoded(result)
-        if context.ran_query and not result.errors:
-            self._cache.put(key, answer)
+        facts.error_codes = [str((error.extensions or {}).get("code")) for error in result.errors or []]
+        if context.ran_query:
+            facts.cache_hit = False
+            if not result.errors:
+                self._cache.put(key, answer)
         if is_unavailable(result):
             return encoded_response(503, answer, media_type, RETRY_AFTER)
         return encoded_response(200 if executed else request_error_status(media_type), answer, media_type)

@@ -60,6 +60,7 @@ class RequestError(Exception):
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
+        self.code = code
         self.error = GraphQLError(message, extensions={"code": code})
 
     def response(self, media_type: MediaType) -> Response:

@@ -19,6 +19,8 @@ SERVER_LOGGERS = ("aisettings", "uvicorn", "alembic")
 
 # Set by the /graphql endpoint for the request it serves; tasks the request starts inherit it.
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+# Set by the /graphql endpoint: the request's operation as the metrics name it (app/trusted_documents.py).
+current_operation: contextvars.ContextVar[str | None] = contextvars.ContextVar("operation", default=None)
 
 
 class JsonFormatter(logging.Formatter):
@@ -35,6 +37,9 @@ class JsonFormatter(logging.Formatter):
         error_id = getattr(record, "error_id", None)
         if error_id is not None:
             line["error_id"] = error_id
+        operation = getattr(record, "operation", None)
+        if operation is not None:
+            line["operation"] = operation
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return orjson.dumps(line).decode()

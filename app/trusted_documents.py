@@ -11,7 +11,10 @@ from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
+from graphql import OperationDefinitionNode, parse
+
 from .graphql_over_http import Params, RequestError
+from .request_facts import ANONYMOUS, OTHER
 
 # The documents of queries/, installed with the package (aisettings/queries is the checkout's folder).
 DEFAULT_DIRECTORY = Path(str(resources.files("aisettings") / "queries"))
@@ -25,6 +28,7 @@ class TrustedDocuments:
     def __init__(self, documents: Mapping[str, str], *, only: bool) -> None:
         self._documents = dict(documents)
         self._only = only
+        self._operations = {key: _operation_names(text) for key, text in self._documents.items()}
 
     @classmethod
     def from_directory(cls, directory: Path, *, only: bool) -> TrustedDocuments:
@@ -48,3 +52,23 @@ class TrustedDocuments:
                 "TRUSTED_DOCUMENT_REQUIRED",
             )
         return params
+
+    def operation_label(self, params: Params) -> str:
+        """The operation of `params` (resolved) as a metric may show it: the name of an operation of a
+        trusted document sent as it is, else `other` (`anonymous` for a trusted document of several
+        operations sent without a name); never a name a client made up."""
+        key = params.document_id or (None if params.query is None else document_id(params.query))
+        names = self._operations.get(key or "")
+        if names is None:
+            return OTHER
+        if params.operation_name is None:
+            return next(iter(names)) if len(names) == 1 else ANONYMOUS
+        return params.operation_name if params.operation_name in names else OTHER
+
+
+def _operation_names(text: str) -> frozenset[str]:
+    return frozenset(
+        definition.name.value
+        for definition in parse(text).definitions
+        if isinstance(definition, OperationDefinitionNode) and definition.name is not None
+    )

@@ -33,16 +33,26 @@ T = TypeVar("T")
 def unavailable_message(error: BaseException | None) -> str | None:
     """What to tell the client when `error` means that the database cannot serve now, logged in one line
     for the operators (no traceback: the cause is outside this process); None for any other error."""
-    message = _message(error)
-    if message is not None:
-        logger.warning(
-            "%s (%s: %s)",
-            message,
-            type(error).__name__,
-            error,
-            extra={"request_id": current_request_id.get()},
-        )
+    found = _message_and_cause(error)
+    if found is None:
+        return None
+    message, cause = found
+    logger.warning(
+        "%s (%s: %s)",
+        message,
+        type(error).__name__,
+        error,
+        # The cause, for the metrics (app/metrics.py): pool_timeout, busy or down.
+        extra={"request_id": current_request_id.get(), "cause": cause},
+    )
     return message
+
+
+def _message_and_cause(error: BaseException | None) -> tuple[str, str] | None:
+    if isinstance(error, PoolTimeoutError):
+        return BUSY, "pool_timeout"
+    message = _message(error)
+    return None if message is None else (message, "busy" if message == BUSY else "down")
 
 
 def _message(error: BaseException | None) -> str | None:

@@ -60,7 +60,7 @@ class Options:
 async def run_benchmarks(options: Options) -> None:
     # The data is made by another process, and statements are counted (in-process) last: the timed
     # process stays lean, or its fragmented heap slows orjson.dumps, the reference, down several times.
-    await _run_cli(options.database_url, "demo", "--projects", str(options.projects + 1), "--replace")
+    await run_cli(options.database_url, "demo", "--projects", str(options.projects + 1), "--replace")
     engine = create_engine(options.database_url)
     # One project more than the organization has: the single update's, outside the bulk's page.
     token = await create_token(engine, DEMO_SLUG, DEMO_OWNER, name="bench")
@@ -78,7 +78,7 @@ async def run_benchmarks(options: Options) -> None:
     await engine.dispose()
 
 
-async def _run_cli(database_url: str, *arguments: str) -> None:
+async def run_cli(database_url: str, *arguments: str) -> None:
     process = await asyncio.create_subprocess_exec(
         *CLI,
         *arguments,
