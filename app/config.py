@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 from collections.abc import Mapping
@@ -35,6 +36,40 @@ class ConfigurationError(ValueError):
 
 
 @dataclass(frozen=True)
+class EventsConfig:
+    """Where the analytics events go (app/events.py) and how long delivered ones are kept."""
+
+    # "stdout", "file:PATH" (JSON lines appended), or an http(s) URL: the webhook.
+    sink: str = "stdout"
+    retention: dt.timedelta = dt.timedelta(days=7)
+    webhook_attempts: int = 5
+    webhook_backoff_seconds: float = 1.0  # before the 2nd attempt; doubled for each next one
+    webhook_timeout_seconds: float = 10.0
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> EventsConfig:
+        sink = environ.get("AISETTINGS_EVENTS_SINK") or cls.sink
+        if not (sink == "stdout" or sink.startswith(("file:", "http://", "https://"))):
+            raise ConfigurationError(
+                f"AISETTINGS_EVENTS_SINK must be stdout, file:PATH or an http(s) URL, not {sink!r}."
+            )
+        days = _positive_seconds(environ, "AISETTINGS_EVENTS_RETENTION_DAYS", cls.retention.days)
+        return cls(
+            sink=sink,
+            retention=dt.timedelta(days=days),
+            webhook_attempts=_positive_int(
+                environ, "AISETTINGS_EVENTS_WEBHOOK_ATTEMPTS", cls.webhook_attempts
+            ),
+            webhook_backoff_seconds=_positive_seconds(
+                environ, "AISETTINGS_EVENTS_WEBHOOK_BACKOFF", cls.webhook_backoff_seconds
+            ),
+            webhook_timeout_seconds=_positive_seconds(
+                environ, "AISETTINGS_EVENTS_WEBHOOK_TIMEOUT", cls.webhook_timeout_seconds
+            ),
+        )
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str = DEFAULT_DATABASE_URL
     environment: str = "development"
@@ -65,6 +100,7 @@ class Config:
     trusted_documents_only: bool = False
     max_body_bytes: int = MAX_BODY_BYTES
     request_timeout_seconds: int = 30
+    events: EventsConfig = field(default_factory=EventsConfig)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Config:
@@ -113,6 +149,7 @@ class Config:
             request_timeout_seconds=_positive_int(
                 environ, "AISETTINGS_REQUEST_TIMEOUT_SECONDS", cls.request_timeout_seconds
             ),
+            events=EventsConfig.from_environment(environ),
         )
 
 
