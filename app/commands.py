@@ -292,16 +292,22 @@ def cmd_events(config: Config, args: argparse.Namespace) -> None:
             count = run_with_engine(config, lambda engine: events.export(engine, since, stream))
         print(f"Exported {_count(count, 'event')} since {since:%Y-%m-%d %H:%M:%S} UTC.", file=sys.stderr)
         return
-    delivered, pruned = run_with_engine(config, partial(_drain, config))
+    done = run_with_engine(config, partial(_drain, config))
+    if done is None:
+        print("A relay (of serve, or another drain) delivers the events now; nothing done.", file=sys.stderr)
+        return
+    delivered, pruned = done
     print(f"Delivered {_count(delivered.delivered, 'event')}; pruned {pruned}.", file=sys.stderr)
     if delivered.failures:
         raise CommandError("some events stay undelivered:\n" + "\n".join(delivered.failures))
 
 
-async def _drain(config: Config, engine: AsyncEngine) -> tuple[events.DrainReport, int]:
-    async with events.opened_sink(config.events) as sink:
-        report = await events.drain(engine, sink)
-    return report, await events.prune(engine, config.events.retention)
+async def _drain(config: Config, engine: AsyncEngine) -> tuple[events.DrainReport, int] | None:
+    lease = events.Lease(engine)
+    try:
+        return await events.deliver(engine, config.events, lease)
+    finally:
+        await lease.release()
 
 
 def _time(text: str) -> dt.datetime:

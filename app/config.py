@@ -45,6 +45,8 @@ class EventsConfig:
     webhook_attempts: int = 5
     webhook_backoff_seconds: float = 1.0  # before the 2nd attempt; doubled for each next one
     webhook_timeout_seconds: float = 10.0
+    # How often each `serve` worker's relay delivers (the one that holds the lease); 0: no relay.
+    relay_seconds: float = 0.0
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> EventsConfig:
@@ -54,6 +56,9 @@ class EventsConfig:
                 f"AISETTINGS_EVENTS_SINK must be stdout, file:PATH or an http(s) URL, not {sink!r}."
             )
         days = _positive_seconds(environ, "AISETTINGS_EVENTS_RETENTION_DAYS", cls.retention.days)
+        # The relay runs where a sink is configured: events on the server's own stdout by default
+        # would mix with its logs.
+        relay_default = 5.0 if "AISETTINGS_EVENTS_SINK" in environ else 0.0
         return cls(
             sink=sink,
             retention=dt.timedelta(days=days),
@@ -65,6 +70,11 @@ class EventsConfig:
             ),
             webhook_timeout_seconds=_positive_seconds(
                 environ, "AISETTINGS_EVENTS_WEBHOOK_TIMEOUT", cls.webhook_timeout_seconds
+            ),
+            relay_seconds=(
+                0.0
+                if environ.get("AISETTINGS_EVENTS_RELAY_SECONDS") == "0"
+                else _positive_seconds(environ, "AISETTINGS_EVENTS_RELAY_SECONDS", relay_default)
             ),
         )
 

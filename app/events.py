@@ -6,8 +6,13 @@ took it; a crash in between delivers it again, and consumers deduplicate on its 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import logging
+import os
+import socket
 import sys
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,19 +22,25 @@ from typing import IO, Any, Protocol
 import httpx
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
-from sqlalchemy import RowMapping, delete, select, update
+from sqlalchemy import RowMapping, delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.models.database import single_read, write_transaction
-from aisettings.models.tables import outbox_event, utc_now
+from aisettings.models.tables import outbox_event, outbox_lease, utc_now
 
 from .config import EventsConfig
 
 SOURCE = "aisettings"
+LEASE_NAME = "outbox"
+# Longer than one delivery can take (a webhook's attempts, back-off and timeouts), renewed before each.
+LEASE_SECONDS = 600.0
 BATCH_SIZE = 500
 MAX_BACKOFF_SECONDS = 60.0
 BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
 _FORMAT = JSONFormat()
+
+logger = logging.getLogger(__name__)
 
 
 def envelope(row: RowMapping) -> bytes:
@@ -115,9 +126,54 @@ class DrainReport:
     failures: list[str] = field(default_factory=list)  # one per organization left behind
 
 
-async def drain(engine: AsyncEngine, sink: Sink) -> DrainReport:
+class Lease:
+    """The right to deliver the outbox, held by one relay or drain at a time across workers and hosts:
+    taken when free or expired, renewed by its holder while it works, released when it stops. A holder
+    that dies without releasing it holds it until it expires."""
+
+    def __init__(self, engine: AsyncEngine, seconds: float = LEASE_SECONDS) -> None:
+        self._engine = engine
+        self._seconds = seconds
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    async def take(self) -> bool:
+        """Takes or renews the lease; whether this holder has it now."""
+        now = utc_now()
+        values = {"holder": self.holder, "expires_at": now + dt.timedelta(seconds=self._seconds)}
+        async with write_transaction(self._engine) as connection:
+            result = await connection.execute(
+                update(outbox_lease)
+                .where(
+                    outbox_lease.c.name == LEASE_NAME,
+                    or_(outbox_lease.c.holder == self.holder, outbox_lease.c.expires_at < now),
+                )
+                .values(**values)
+            )
+            if result.rowcount == 1:
+                return True
+            exists = select(outbox_lease.c.name).where(outbox_lease.c.name == LEASE_NAME)
+            if (await connection.execute(exists)).first() is not None:
+                return False
+        try:
+            async with write_transaction(self._engine) as connection:
+                await connection.execute(insert(outbox_lease).values(name=LEASE_NAME, **values))
+        except IntegrityError:
+            return False  # another took it first
+        return True
+
+    async def release(self) -> None:
+        async with write_transaction(self._engine) as connection:
+            await connection.execute(
+                delete(outbox_lease).where(
+                    outbox_lease.c.name == LEASE_NAME, outbox_lease.c.holder == self.holder
+                )
+            )
+
+
+async def drain(engine: AsyncEngine, sink: Sink, lease: Lease) -> DrainReport:
     """Delivers every undelivered event, oldest first, each organization's in order: an organization whose
-    events its sink refused keeps them, and its later ones, for the next drain."""
+    events its sink refused keeps them, and its later ones, for the next drain. `lease` (held) is renewed
+    before each delivery; a drain that lost it stops."""
     report = DrainReport()
     held_back: set[int] = set()
     after = 0
@@ -125,6 +181,9 @@ async def drain(engine: AsyncEngine, sink: Sink) -> DrainReport:
         for organization_id, group in _by_organization(rows):
             if organization_id in held_back:
                 continue
+            if not await lease.take():
+                report.failures.append("another relay took the outbox's lease; it delivers the rest")
+                return report
             try:
                 await sink.send([envelope(row) for row in group])
             except DeliveryFailed as error:
@@ -181,3 +240,32 @@ async def prune(engine: AsyncEngine, retention: dt.timedelta) -> int:
     async with write_transaction(engine) as connection:
         result = await connection.execute(delete(outbox_event).where(outbox_event.c.delivered_at < cutoff))
     return result.rowcount
+
+
+async def deliver(engine: AsyncEngine, config: EventsConfig, lease: Lease) -> tuple[DrainReport, int] | None:
+    """One round of delivery under `lease`: drains to the configured sink, then prunes what is past the
+    retention (how many); None when another holds the lease."""
+    if not await lease.take():
+        return None
+    async with opened_sink(config) as sink:
+        report = await drain(engine, sink, lease)
+    return report, await prune(engine, config.retention)
+
+
+async def relay(engine: AsyncEngine, config: EventsConfig) -> None:
+    """The relay of a `serve` worker: every `relay_seconds`, a round of delivery when this worker holds the
+    lease or can take it (it keeps it while it lives: one relay delivers at a time). Runs until cancelled,
+    then releases the lease."""
+    lease = Lease(engine, seconds=max(LEASE_SECONDS, 3 * config.relay_seconds))
+    try:
+        while True:
+            try:
+                done = await deliver(engine, config, lease)
+                if done is not None and done[0].failures:
+                    logger.warning("Events stay undelivered: %s", "; ".join(done[0].failures))
+            except Exception:
+                logger.exception("The events relay failed; it tries again in %s s.", config.relay_seconds)
+            await asyncio.sleep(config.relay_seconds)
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.shield(lease.release())

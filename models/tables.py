@@ -265,3 +265,13 @@ outbox_event = Table(
     Index(None, "delivered_at", "id"),
     Index(None, "time"),
 )
+
+# Who delivers the outbox now (one relay or drain at a time, across workers and hosts): a lease that its
+# holder renews while it runs and that anyone may take once it expired (app/events.py).
+outbox_lease = Table(
+    "outbox_lease",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("holder", String(128), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)

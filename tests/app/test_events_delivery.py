@@ -24,6 +24,7 @@ from tests.cli import run_cli
 from tests.events import exported_events
 from tests.factories import Org, make_organization, make_projects, make_token
 from tests.graphql import document, execute, organization_id
+from tests.server_process import server_process
 
 pytestmark = pytest.mark.usefixtures("database_environment")
 
@@ -205,3 +206,56 @@ async def test_a_webhook_that_never_answers_leaves_every_event_undelivered(
 
     assert status == 1
     assert await undelivered(engine) == 2
+
+
+async def eventually_lines(path: Path, count: int, seconds: float = 30) -> list[dict[str, Any]]:
+    """The lines of `path` once it holds `count` of them (or what it holds after `seconds`)."""
+    for _ in range(int(seconds / 0.05)):
+        if len(lines(path)) >= count:
+            break
+        await asyncio.sleep(0.05)
+    return lines(path)
+
+
+def relay_environment(sink: Path) -> dict[str, str]:
+    return {"AISETTINGS_EVENTS_SINK": f"file:{sink}", "AISETTINGS_EVENTS_RELAY_SECONDS": "0.05"}
+
+
+async def test_the_relay_of_two_workers_delivers_each_event_once_in_order(
+    client: Any, engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    for slug in ("acme", "globex", "initech"):
+        await given_events(engine, client, slug, 20)
+    sink = tmp_path / "events.jsonl"
+
+    async with server_process(
+        database_url, tmp_path / "serve.log", workers=2, environment=relay_environment(sink)
+    ):
+        await eventually_lines(sink, 60)
+        await asyncio.sleep(0.5)  # time for a second relay to deliver them again, were there one
+        delivered = lines(sink)
+
+    assert [event["id"] for event in delivered] == [event["id"] for event in await exported_events(tmp_path)]
+    assert await undelivered(engine) == 0
+
+
+async def test_a_drain_does_nothing_while_the_relay_of_serve_delivers(
+    client: Any,
+    engine: AsyncEngine,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await given_events(engine, client, "acme", 2)
+    sink = tmp_path / "events.jsonl"
+    async with server_process(database_url, tmp_path / "serve.log", environment=relay_environment(sink)):
+        await eventually_lines(sink, 2)
+        await given_events(engine, client, "globex", 1)
+        monkeypatch.setenv("AISETTINGS_EVENTS_SINK", f"file:{tmp_path / 'drained.jsonl'}")
+
+        status = await run_cli("events", "drain")
+
+        assert status == 0
+        assert "nothing done" in capsys.readouterr().err
+        assert lines(tmp_path / "drained.jsonl") == []

@@ -1,4 +1,4 @@
-"""The outbox of analytics events.
+"""The outbox of analytics events, and the lease of whoever delivers them.
 
 Revision ID: 0007
 Revises: 0006
@@ -33,9 +33,17 @@ def upgrade() -> None:
         op.f("ix_outbox_event_delivered_at_id"), "outbox_event", ["delivered_at", "id"], unique=False
     )
     op.create_index(op.f("ix_outbox_event_time"), "outbox_event", ["time"], unique=False)
+    op.create_table(
+        "outbox_lease",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("holder", sa.String(length=128), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_outbox_lease")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("outbox_lease")
     op.drop_index(op.f("ix_outbox_event_time"), table_name="outbox_event")
     op.drop_index(op.f("ix_outbox_event_delivered_at_id"), table_name="outbox_event")
     op.drop_table("outbox_event")
