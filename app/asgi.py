@@ -1,5 +1,5 @@
 """The ASGI application: /graphql, /healthz, /readyz, GraphiQL's files, the settings page and signing in
-to it."""
+to it, and the REST API (/api/0/)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from .graphql import GraphQLEndpoint
 from .graphql_over_http import ProtocolError
 from .request_ids import RequestIds
 from .response_cache import ResponseCache
+from .rest.routes import rest_routes
 from .security_headers import SecurityHeaders
 from .sessions import session_viewer
 from .settings_page.files import PREFIX as SETTINGS_PAGE_FILES
@@ -119,6 +120,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
                 viewer_of=session_viewer,
                 gate=gate,
             ),
+            *rest_routes(config, database, gate),
         ],
         # /graphql answers its refusals itself, in GraphQL's shape; the pages' are one line of text.
         exception_handlers={ProtocolError: _refusal},

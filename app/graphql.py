@@ -118,7 +118,7 @@ class GraphQLEndpoint:
     async def _params(self, request: Request) -> Params:
         if request.method == "GET":
             return params_from_query_string(request.query_params)
-        body = await _body_within(request, self._max_body_bytes)
+        body = await body_within(request, self._max_body_bytes)
         if body is None:
             message = f"The request body is over the limit of {self._max_body_bytes} bytes."
             raise ProtocolError(413, message, code="LIMIT_EXCEEDED")
@@ -166,7 +166,7 @@ def _encoded(result: ExecutionResult) -> tuple[bool, bytes]:
     return executed, orjson.dumps(body)
 
 
-async def _body_within(request: Request, limit: int) -> bytes | None:
+async def body_within(request: Request, limit: int) -> bytes | None:
     """The whole body, or None as soon as it is known to be over `limit` bytes."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:

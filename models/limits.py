@@ -11,6 +11,8 @@ MAX_PROJECTS_PAGE = 1000
 MAX_REPOSITORIES_PAGE = 100
 MAX_AUDIT_PAGE = 500
 MAX_ORGANIZATIONS_PAGE = 100
+# The REST API's lists (`per_page`, as in Sentry's API): its default and its maximum.
+MAX_REST_PAGE = 100
 
 # Targets of one call: ids of `nodes`, projects or repositories of a bulk mutation, slugs of a filter.
 MAX_NODE_IDS = 1000

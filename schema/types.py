@@ -145,6 +145,9 @@ class AuditLogFilter:
 
 @strawberry.type(description="An organization: its settings, which its projects inherit, and its projects.")
 class Organization(Node):
+    database_id: str = strawberry.field(
+        description="The same id as a number in text, as the REST API (/api/0/) names the organization."
+    )
     slug: str = strawberry.field(description="The organization's unique short name.")
     name: str = strawberry.field(description="The organization's display name.")
     record: strawberry.Private[OrganizationRecord]
@@ -276,6 +279,7 @@ class Organization(Node):
     def of(cls, record: OrganizationRecord) -> Organization:
         return cls(
             id=strawberry.ID(encode_global_id("Organization", record.id)),
+            database_id=str(record.id),
             slug=record.slug,
             name=record.name,
             record=record,
@@ -285,6 +289,9 @@ class Organization(Node):
 @strawberry.type(description="A project: its own overrides, and the settings it runs with.")
 class Project(Node):
     # Plain fields, filled when the object is made: cheaper to resolve than one method per field.
+    database_id: str = strawberry.field(
+        description="The same id as a number in text, as the REST API (/api/0/) names the project."
+    )
     slug: str = strawberry.field(description="The project's short name, unique within its organization.")
     name: str = strawberry.field(description="The project's display name.")
     version: int = strawberry.field(
@@ -343,6 +350,7 @@ class Project(Node):
     def of(cls, record: ProjectRecord) -> Project:
         return cls(
             id=strawberry.ID(encode_global_id("Project", record.id)),
+            database_id=str(record.id),
             slug=record.slug,
             name=record.name,
             version=record.version,
@@ -399,6 +407,9 @@ async def _load_repository_pages(info: Info, records: list[ProjectRecord]) -> No
 
 @strawberry.type(description="A repository of a project, which can be switched off for AI.")
 class Repository(Node):
+    database_id: str = strawberry.field(
+        description="The same id as a number in text, as the REST API (/api/0/) names the repository."
+    )
     provider: RepositoryProvider = strawberry.field(description="Where the repository is hosted.")
     name: str = strawberry.field(
         description='The repository\'s name as its provider spells it: "owner/name".'
@@ -424,6 +435,7 @@ class Repository(Node):
         provider = RepositoryProvider(record.provider)
         return cls(
             id=strawberry.ID(encode_global_id("Repository", record.id)),
+            database_id=str(record.id),
             provider=provider,
             name=record.name,
             url=repository_url(provider, record.name),

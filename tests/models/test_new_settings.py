@@ -290,3 +290,28 @@ async def test_an_import_file_with_a_value_a_new_setting_does_not_take_is_refuse
 
     assert status == 1
     assert "$.organizations[0].settings.triageDepth: Input should be 'TITLE' or 'THREAD'" in output
+
+
+async def test_the_rest_api_takes_and_answers_new_settings_and_documents_them(
+    extended_app: ExtendedApp,
+) -> None:
+    _, _, token = await given_organization(extended_app, "rest", "web")
+    headers = {"Authorization": f"Bearer {token}"}
+    client = extended_app.client
+
+    organization = await client.patch(
+        "/api/0/organizations/rest/ai-settings/", json={"triage_depth": "thread"}, headers=headers
+    )
+    project = await client.patch(
+        "/api/0/projects/rest/web/ai-settings/",
+        json={"auto_triage_enabled_override": "true"},
+        headers=headers,
+    )
+    document = (await client.get("/api/0/openapi.json")).json()
+
+    assert (organization.status_code, organization.json()["triage_depth"]) == (200, "thread")
+    assert project.json()["auto_triage_enabled_override"] is True
+    assert project.json()["effective_settings"]["triage_depth"]["value"] == "thread"
+    schemas = document["components"]["schemas"]
+    assert schemas["OrganizationSettingsPut"]["properties"]["triage_depth"]["enum"] == ["title", "thread"]
+    assert "auto_triage_enabled_override" in schemas["ProjectSettingsPut"]["required"]
