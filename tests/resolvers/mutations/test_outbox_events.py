@@ -18,6 +18,7 @@ from tests.cli import run_cli
 from tests.events import exported_data, exported_events
 from tests.factories import Org, make_organization, make_project, make_projects, make_repository, make_token
 from tests.graphql import document, execute, mutation, organization_id, project_id, repository_id
+from tests.rest import PROJECT_SETTINGS, given_acme, ok
 
 pytestmark = pytest.mark.usefixtures("database_environment")
 
@@ -238,3 +239,23 @@ async def test_an_import_dry_run_writes_no_event(engine: AsyncEngine, tmp_path: 
     assert await run_cli("import", "--dry-run", str(path)) == 0
 
     assert await exported_events(tmp_path) == []
+
+
+async def test_a_rest_write_writes_its_events(
+    client: httpx.AsyncClient, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    acme = await given_acme(engine)
+
+    await ok(client, "PATCH", PROJECT_SETTINGS, acme.admin, {"fix_enabled_override": True})
+
+    assert await exported_data(tmp_path) == [
+        (
+            "ai_settings_project_override",
+            {
+                "action": "enabled",
+                "project_id": project_id(acme.project),
+                "settings_changed": ["fixEnabled"],
+                "inheritance_broken": True,
+            },
+        )
+    ]
