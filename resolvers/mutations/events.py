@@ -14,6 +14,7 @@ app/events.py wraps them in CloudEvents envelopes and delivers them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def repository_event(action: Literal["added", "removed", "modified"], record: Re
 
 
 async def write_events(
-    connection: AsyncConnection, events: list[tuple[int, Event]], user_role: str | None, now: Any
+    connection: AsyncConnection, events: list[tuple[int, Event]], user_role: str | None, now: dt.datetime
 ) -> None:
     """Writes (organization id, event) pairs to the outbox in one executemany, in order."""
     counts = await _project_counts(connection, {org for org, event in events if event.type == ORG_CHANGED})
