@@ -137,8 +137,19 @@ class Lease:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     async def take(self) -> bool:
-        """Takes or renews the lease; whether this holder has it now."""
+        """Takes or renews the lease; whether this holder has it now. Writes only to take it, or to renew
+        it once half its time is gone: the relays of every worker ask often."""
         now = utc_now()
+        held = select(outbox_lease.c.holder, outbox_lease.c.expires_at).where(
+            outbox_lease.c.name == LEASE_NAME
+        )
+        async with single_read(self._engine) as connection:
+            current = (await connection.execute(held)).first()
+        if current is not None and current.expires_at > now:
+            if current.holder != self.holder:
+                return False
+            if current.expires_at - now > dt.timedelta(seconds=self._seconds / 2):
+                return True
         values = {"holder": self.holder, "expires_at": now + dt.timedelta(seconds=self._seconds)}
         async with write_transaction(self._engine) as connection:
             result = await connection.execute(

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -35,10 +36,13 @@ async def given_events(engine: AsyncEngine, client: Any, slug: str, projects: in
     """An organization `slug` whose `projects` projects each changed once: as many events."""
     org = await make_organization(engine, slug)
     await make_projects(engine, org, projects)
-    token = await make_token(engine, org)
-    changes = {"organizationId": organization_id(org), "filter": {}, "changes": {"fixEnabled": True}}
-    await execute(client, token, BULK_UPDATE, {"input": changes})
+    await change_every_project(client, await make_token(engine, org), org, fix_enabled=True)
     return org
+
+
+async def change_every_project(client: Any, token: str, org: Org, *, fix_enabled: bool) -> None:
+    changes = {"organizationId": organization_id(org), "filter": {}, "changes": {"fixEnabled": fix_enabled}}
+    await execute(client, token, BULK_UPDATE, {"input": changes})
 
 
 def lines(path: Path) -> list[dict[str, Any]]:
@@ -247,11 +251,15 @@ async def test_a_drain_does_nothing_while_the_relay_of_serve_delivers(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    await given_events(engine, client, "acme", 2)
+    acme = await given_events(engine, client, "acme", 2)
+    token = await make_token(engine, acme, "bob")
     sink = tmp_path / "events.jsonl"
-    async with server_process(database_url, tmp_path / "serve.log", environment=relay_environment(sink)):
+    async with (
+        server_process(database_url, tmp_path / "serve.log", environment=relay_environment(sink)) as server,
+        httpx.AsyncClient(base_url=server.url) as server_client,
+    ):
         await eventually_lines(sink, 2)
-        await given_events(engine, client, "globex", 1)
+        await change_every_project(server_client, token, acme, fix_enabled=False)  # 2 events more
         monkeypatch.setenv("AISETTINGS_EVENTS_SINK", f"file:{tmp_path / 'drained.jsonl'}")
 
         status = await run_cli("events", "drain")
