@@ -184,7 +184,11 @@ class Lease:
 async def drain(engine: AsyncEngine, sink: Sink, lease: Lease) -> DrainReport:
     """Delivers every undelivered event, oldest first, each organization's in order: an organization whose
     events its sink refused keeps them, and its later ones, for the next drain. `lease` (held) is renewed
-    before each delivery; a drain that lost it stops."""
+    before each delivery; a drain that lost it stops.
+
+    Ids follow commits within an organization (its writes lock its row), not across organizations: an
+    event that commits behind a higher id it was passed over for goes with the next drain, which starts
+    from the oldest undelivered again."""
     report = DrainReport()
     held_back: set[int] = set()
     after = 0
