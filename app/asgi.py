@@ -3,6 +3,7 @@ to it, the REST API (/api/0/), and /metrics when they are on."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -24,6 +25,7 @@ from aisettings.schema.operation_name import RequireOperationName
 from aisettings.schema.query_marker import MarkQueries
 from aisettings.schema.schema import build_schema
 
+from . import events
 from .config import Config
 from .engine import configured_engine
 from .errors import ErrorCodes
@@ -86,9 +88,15 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         tune_garbage_collector(config.gc_young_threshold)
+        relay = None
+        if config.events.relay_seconds > 0:
+            relay = asyncio.create_task(events.relay(database, config.events))
         yield
         if metrics is not None:
             metrics.stop(database)
+        if relay is not None:
+            relay.cancel()
+            await asyncio.gather(relay, return_exceptions=True)
         if own_engine:
             await database.dispose()
 

@@ -82,6 +82,22 @@ def build_parser() -> argparse.ArgumentParser:
             changing.add_argument("--description", help="what the flag gates")
     flags.set_defaults(command_name="flags")
 
+    events = commands.add_parser("events", help="deliver or export the analytics events (CloudEvents JSON)")
+    events_commands = events.add_subparsers(dest="events_command", required=True, metavar="EVENTS_COMMAND")
+    events_commands.add_parser(
+        "drain",
+        help="deliver every undelivered event to AISETTINGS_EVENTS_SINK, then prune the delivered ones "
+        "older than the retention",
+    )
+    export_events = events_commands.add_parser(
+        "export", help="print the events since a time as JSON lines, delivered or not (for backfills)"
+    )
+    export_events.add_argument(
+        "--since", required=True, metavar="TIME", help="ISO 8601 date or time, UTC unless it says"
+    )
+    export_events.add_argument("-o", "--output", metavar="FILE", help="write to FILE rather than stdout")
+    events.set_defaults(command_name="events")
+
     demo = commands.add_parser("demo", help="create the demo organization 'demo'")
     demo.add_argument("--projects", type=int, default=50, help="how many projects (default: 50)")
     demo.add_argument(

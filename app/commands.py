@@ -15,10 +15,11 @@ import logging
 import logging.config
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import uvicorn
 from sqlalchemy import func, select
@@ -30,6 +31,7 @@ from aisettings.models import migrate
 from aisettings.models.tables import organization, utc_now
 from aisettings.schema.schema import build_schema
 
+from . import events
 from .config import DEMO_TOKEN_VARIABLE, Config, ConfigurationError
 from .database_url import shown
 from .demo import DEMO_OWNER, DEMO_SLUG, DemoExistsError, create_demo_organization
@@ -284,6 +286,50 @@ def cmd_flags(config: Config, args: argparse.Namespace) -> None:
 
 def _slugs(text: str) -> list[str]:
     return [slug.strip() for slug in text.split(",") if slug.strip()]
+
+
+def cmd_events(config: Config, args: argparse.Namespace) -> None:
+    if args.events_command == "export":
+        since = _time(args.since)
+        with _binary_output(args.output) as stream:
+            count = run_with_engine(config, lambda engine: events.export(engine, since, stream))
+        print(f"Exported {_count(count, 'event')} since {since:%Y-%m-%d %H:%M:%S} UTC.", file=sys.stderr)
+        return
+    done = run_with_engine(config, partial(_drain, config))
+    if done is None:
+        print("A relay (of serve, or another drain) delivers the events now; nothing done.", file=sys.stderr)
+        return
+    delivered, pruned = done
+    print(f"Delivered {_count(delivered.delivered, 'event')}; pruned {pruned}.", file=sys.stderr)
+    if delivered.failures:
+        raise CommandError("some events stay undelivered:\n" + "\n".join(delivered.failures))
+
+
+async def _drain(config: Config, engine: AsyncEngine) -> tuple[events.DrainReport, int] | None:
+    lease = events.Lease(engine)
+    try:
+        return await events.deliver(engine, config.events, lease)
+    finally:
+        await lease.release()
+
+
+def _time(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--since must be an ISO 8601 date or time (2026-12-01T09:00), not {text!r}."
+        ) from None
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+@contextmanager
+def _binary_output(path: str | None) -> Iterator[IO[bytes]]:
+    if path in (None, "-"):
+        yield sys.stdout.buffer
+        return
+    with Path(path).open("wb") as stream:
+        yield stream
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> None:

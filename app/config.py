@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 from collections.abc import Mapping
@@ -35,6 +36,50 @@ DEFAULT_GRAPHIQL_ASSETS = (
 
 class ConfigurationError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class EventsConfig:
+    """Where the analytics events go (app/events.py) and how long delivered ones are kept."""
+
+    # "stdout", "file:PATH" (JSON lines appended), or an http(s) URL: the webhook.
+    sink: str = "stdout"
+    retention: dt.timedelta = dt.timedelta(days=7)
+    webhook_attempts: int = 5
+    webhook_backoff_seconds: float = 1.0  # before the 2nd attempt; doubled for each next one
+    webhook_timeout_seconds: float = 10.0
+    # How often each `serve` worker's relay delivers (the one that holds the lease); 0: no relay.
+    relay_seconds: float = 0.0
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> EventsConfig:
+        sink = environ.get("AISETTINGS_EVENTS_SINK") or cls.sink
+        if not (sink == "stdout" or sink.startswith(("file:", "http://", "https://"))):
+            raise ConfigurationError(
+                f"AISETTINGS_EVENTS_SINK must be stdout, file:PATH or an http(s) URL, not {sink!r}."
+            )
+        days = _positive_seconds(environ, "AISETTINGS_EVENTS_RETENTION_DAYS", cls.retention.days)
+        # The relay runs where a sink is configured: events on the server's own stdout by default
+        # would mix with its logs.
+        relay_default = 5.0 if "AISETTINGS_EVENTS_SINK" in environ else 0.0
+        return cls(
+            sink=sink,
+            retention=dt.timedelta(days=days),
+            webhook_attempts=_positive_int(
+                environ, "AISETTINGS_EVENTS_WEBHOOK_ATTEMPTS", cls.webhook_attempts
+            ),
+            webhook_backoff_seconds=_positive_seconds(
+                environ, "AISETTINGS_EVENTS_WEBHOOK_BACKOFF", cls.webhook_backoff_seconds
+            ),
+            webhook_timeout_seconds=_positive_seconds(
+                environ, "AISETTINGS_EVENTS_WEBHOOK_TIMEOUT", cls.webhook_timeout_seconds
+            ),
+            relay_seconds=(
+                0.0
+                if environ.get("AISETTINGS_EVENTS_RELAY_SECONDS") == "0"
+                else _positive_seconds(environ, "AISETTINGS_EVENTS_RELAY_SECONDS", relay_default)
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -74,6 +119,7 @@ class Config:
     metrics_directory: Path | None = None
     # Where unexpected errors are reported (app/error_tracking.py), with the sentry extra installed.
     sentry_dsn: str | None = None
+    events: EventsConfig = field(default_factory=EventsConfig)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Config:
@@ -125,6 +171,7 @@ class Config:
             metrics=_flag(environ, "AISETTINGS_METRICS", False),
             metrics_directory=Path(environ[METRICS_DIRECTORY]) if environ.get(METRICS_DIRECTORY) else None,
             sentry_dsn=environ.get("SENTRY_DSN") or None,
+            events=EventsConfig.from_environment(environ),
         )
 
 

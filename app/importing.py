@@ -6,6 +6,10 @@ audited (actor "import", one batch id for the whole file) as the API would, and 
 import changes in any way has its version bumped (the key of cached answers). Every value is kept as
 given, including overrides of settings the organization locks. A field left out keeps the stored
 value; nothing in the database is deleted by an import.
+
+An import writes the analytics events of what it changes, as the API would (user_role null: an
+operator, no member, made the change): the events are the record consumers count adoption from, and a
+configuration an import brought in is a configuration all the same. A dry run writes none.
 """
 
 from __future__ import annotations

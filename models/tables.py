@@ -247,3 +247,31 @@ feature_flag_change = Table(
     Column("after", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+# The analytics events of committed changes (resolvers/mutations/events.py), written by the same unit of
+# work as the change; app/events.py delivers them (at least once, in id order) and prunes the delivered.
+# No foreign keys: like the audit log, an event outlives what it describes.
+outbox_event = Table(
+    "outbox_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # The CloudEvents id, a UUID: consumers deduplicate on it.
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("organization_id", Integer, nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("time", UTCDateTime, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Index(None, "delivered_at", "id"),
+    Index(None, "time"),
+)
+
+# Who delivers the outbox now (one relay or drain at a time, across workers and hosts): a lease that its
+# holder renews while it runs and that anyone may take once it expired (app/events.py).
+outbox_lease = Table(
+    "outbox_lease",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("holder", String(128), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)

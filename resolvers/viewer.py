@@ -13,6 +13,7 @@ from aisettings.models.best_effort import update_unless_locked
 from aisettings.models.database import FrequentRead, single_read
 from aisettings.models.tables import (
     SESSION,
+    Role,
     api_token,
     browser_session,
     member,
@@ -32,6 +33,7 @@ class Viewer:
 
     login: str
     organization_id: int
+    role: Role
     scopes: frozenset[Scope]
     # The token's hash (never reused, unlike ids) and the organization's data_version as they were
     # when the request began: together with the scopes, what a cached answer must match to be served.
@@ -128,6 +130,7 @@ async def _viewer(engine: AsyncEngine, read: FrequentRead, secret: str) -> Viewe
     return Viewer(
         login=row["login"],
         organization_id=row["organization_id"],
+        role=row["role"],
         scopes=granted_scopes(row["role"], row["scopes"]),
         token_hash=row["hashed_secret"],
         data_version=row["data_version"],

@@ -8,6 +8,8 @@ from typing import Any
 
 from aisettings.models.audit import AuditAction, AuditTarget
 
+from .events import Event
+
 
 @dataclass
 class AuditBatch:
@@ -17,6 +19,7 @@ class AuditBatch:
     batch_id: str  # the unit of work's: one per mutation, shared by an import's organizations
     _rows: list[dict[str, Any]] = field(default_factory=list)
     _taken: int = 0
+    _events: list[Event] = field(default_factory=list)
 
     def add(
         self, action: AuditAction, target: AuditTarget, target_id: int, changes: list[dict[str, Any]]
@@ -34,6 +37,15 @@ class AuditBatch:
                     "request_id": self.request_id,
                 }
             )
+
+    def emit(self, *events: Event) -> None:
+        """The analytics events of a change (events.py), written with its audit entries."""
+        self._events.extend(events)
+
+    def take_events(self) -> list[Event]:
+        """The events emitted since the last call, for the unit of work to write."""
+        taken, self._events = self._events, []
+        return taken
 
     @property
     def changed_anything(self) -> bool:

@@ -18,6 +18,7 @@ from aisettings.resolvers.records import ProjectRecord, RepositoryRecord, reposi
 
 from .audit import AuditBatch
 from .errors import UserError, UserErrorCode, fail, raise_if_any
+from .events import repository_event
 from .given import Given
 from .targets import (
     authorize,
@@ -138,6 +139,7 @@ async def insert_repository(
         added.id,
         field_changes({}, {"provider": provider.value, "name": name, **audit_json(added)}),
     )
+    audit.emit(repository_event("added", added))
     return added
 
 
@@ -155,6 +157,7 @@ async def apply_repository_values(
             after = dataclasses.replace(after, last_configured_at=now)
             changed_ids.append(record.id)
             audit.add(AuditAction.REPOSITORY_UPDATED, AuditTarget.REPOSITORY, record.id, changes)
+            audit.emit(repository_event("modified", after))
         results.append((after, parent))
     if changed_ids:
         await connection.execute(
@@ -196,12 +199,14 @@ async def remove_repository(context: Context, repository_id: str) -> int:
         record, _ = (await load_repositories(unit.connection, organization.id, [key]))[key]
         await unit.connection.execute(delete(repository).where(repository.c.id == key))
         before = {"provider": record.provider, "name": record.name, **audit_json(record)}
-        unit.audit(organization.id).add(
+        audit = unit.audit(organization.id)
+        audit.add(
             AuditAction.REPOSITORY_REMOVED,
             AuditTarget.REPOSITORY,
             key,
             field_changes(before, dict.fromkeys(before)),
         )
+        audit.emit(repository_event("removed", record))
     return key
 
 

@@ -21,6 +21,7 @@ from aisettings.resolvers.records import OrganizationRecord, ProjectRecord
 
 from .audit import AuditBatch
 from .errors import UserError, UserErrorCode
+from .events import organization_events, project_override_event
 
 # Registry name -> new value; None = inherit (for projects). A setting left out is left as it is.
 SettingsChanges = Mapping[str, SettingValue | None]
@@ -102,6 +103,7 @@ async def apply_overrides_per_project(
                 record.id,
                 field_changes(_overrides_json(record.overrides), _overrides_json(overrides)),
             )
+            audit.emit(project_override_event(record.id, record.overrides, overrides))
         diffs.append(ProjectDiff(before=record, after=after))
     for alike_changes, ids in changed_ids.items():
         values = {override_column(SETTINGS.by_name[name]): value for name, value in alike_changes}
@@ -162,6 +164,7 @@ async def apply_organization_settings(
             .values(**row, version=organization_settings.c.version + 1)
         )
     audit.add(AuditAction.ORGANIZATION_SETTINGS_UPDATED, AuditTarget.ORGANIZATION, organization.id, changes)
+    audit.emit(*organization_events(changes))
     return dataclasses.replace(
         organization,
         settings=updated,

@@ -1,8 +1,9 @@
 """The unit of work of every write (the mutations, the import): one transaction, entered once at the top
-of the operation, that on a clean exit writes the audit entries its changes collected and bumps the
-version of each organization it changed, then commits, or for a dry run rolls everything back. Helpers
-below it get its connection and never commit or roll back; a change is applied through an audit batch of
-the unit, so that no write can forget its audit entries or the version that keys cached answers.
+of the operation, that on a clean exit writes the audit entries and analytics events (events.py) its
+changes collected and bumps the version of each organization it changed, then commits, or for a dry run
+rolls everything back. Helpers below it get its connection and never commit or roll back; a change is
+applied through an audit batch of the unit, so that no write can forget its audit entries, its events or
+the version that keys cached answers.
 
     async with write_unit(engine, actor, request_id, dry_run=dry_run) as unit:
         organization = await lock_organization_of(unit.connection, ...)
@@ -27,15 +28,19 @@ from aisettings.resolvers.context import Context
 from aisettings.resolvers.records import AuditEntryRecord, audit_entry_record
 
 from .audit import AuditBatch
+from .events import write_events
 
 
 class WriteUnit:
     """The connection of one write transaction, the audit batches of the organizations it changes (one
     batch id for all), and the organizations changed without an audit entry."""
 
-    def __init__(self, connection: AsyncConnection, actor: str, request_id: str | None) -> None:
+    def __init__(
+        self, connection: AsyncConnection, actor: str, request_id: str | None, role: str | None
+    ) -> None:
         self.connection = connection
         self._actor = actor
+        self._role = role  # the actor's role in the organization, for the events; None: an operator
         self._request_id = request_id
         self._batch_id = str(uuid.uuid4())
         self._batches: dict[int, AuditBatch] = {}
@@ -74,14 +79,17 @@ class WriteUnit:
         return [audit_entry_record(row) for row in (await self.connection.execute(statement)).all()]
 
     async def flush(self) -> None:
-        """Writes the audit entries collected so far (one executemany) and bumps, once per unit, the
-        version of every organization changed."""
+        """Writes the audit entries and the analytics events collected so far (one executemany each)
+        and bumps, once per unit, the version of every organization changed."""
+        now = utc_now()
         rows = [row for batch in self._batches.values() for row in batch.take()]
         if rows:
-            now = utc_now()
             await self.connection.execute(insert(audit_entry), [{**row, "created_at": now} for row in rows])
             self._wrote_entries = True
             self._changed.update(row["organization_id"] for row in rows)
+        events = [(org, event) for org, batch in self._batches.items() for event in batch.take_events()]
+        if events:
+            await write_events(self.connection, events, self._role, now)
         for organization_id in sorted(self._changed - self._bumped):
             await _bump_data_version(self.connection, organization_id)
             self._bumped.add(organization_id)
@@ -98,12 +106,18 @@ async def _bump_data_version(connection: AsyncConnection, organization_id: int) 
 
 @asynccontextmanager
 async def write_unit(
-    engine: AsyncEngine, actor: str, request_id: str | None, *, dry_run: bool = False
+    engine: AsyncEngine,
+    actor: str,
+    request_id: str | None,
+    *,
+    role: str | None = None,
+    dry_run: bool = False,
 ) -> AsyncIterator[WriteUnit]:
-    """A unit of work of `actor`: committed on a clean exit, or with `dry_run` rolled back whole after
-    computing exactly what the real call would (audit entries included)."""
+    """A unit of work of `actor` (whose `role` the events say): committed on a clean exit, or with
+    `dry_run` rolled back whole after computing exactly what the real call would (audit entries and
+    events included)."""
     async with write_transaction(engine) as connection:
-        unit = WriteUnit(connection, actor, request_id)
+        unit = WriteUnit(connection, actor, request_id, role)
         yield unit
         await unit.flush()
         if dry_run:
@@ -113,4 +127,7 @@ async def write_unit(
 
 def mutation_unit(context: Context, *, dry_run: bool = False) -> AbstractAsyncContextManager[WriteUnit]:
     """The unit of work of a mutation: its viewer is the actor, its request id is in the audit log."""
-    return write_unit(context.engine, context.viewer.login, context.request_id, dry_run=dry_run)
+    viewer = context.viewer
+    return write_unit(
+        context.engine, viewer.login, context.request_id, role=viewer.role.value, dry_run=dry_run
+    )

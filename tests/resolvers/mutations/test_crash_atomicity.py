@@ -1,6 +1,7 @@
 """A bulk update of 1000 projects whose server process is killed (SIGKILL) while its write transaction is
 open leaves all or nothing: after a restart on the same database, either every project has the new value
-and the audit log holds the batch's 1000 entries, or no project changed and no entry exists.
+and the audit log holds the batch's 1000 entries and the outbox 1000 events, or no project changed and no
+entry or event exists.
 
 The moment is not left to a sleep: the test watches the database until the server's transaction is open
 and late in its work, freezes the server (SIGSTOP), checks while it is frozen that the transaction is still
@@ -21,12 +22,13 @@ from typing import Any, Protocol
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aisettings.models import migrate
 from aisettings.models.database import create_engine
+from aisettings.models.tables import outbox_event
 from tests.databases import ON_SQLITE, new_database
 from tests.factories import Org, make_organization, make_projects, make_token
 from tests.graphql import document, execute, organization_id, post
@@ -236,9 +238,19 @@ def assert_sqlite_file_intact(database_url: str) -> None:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
-async def one_attempt(tmp_path: Path, attempt: int) -> tuple[str | None, set[Any], int, int]:
+async def outbox_events(database_url: str) -> int:
+    """How many analytics events the outbox holds."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return (await connection.execute(select(func.count()).select_from(outbox_event))).scalar_one()
+    finally:
+        await engine.dispose()
+
+
+async def one_attempt(tmp_path: Path, attempt: int) -> tuple[str | None, set[Any], int, int, int]:
     """A server killed during the bulk update of a new database, then read back through a new server: why
-    the kill missed the transaction (or None), and what `read_back` reads."""
+    the kill missed the transaction (or None), what `read_back` reads, and the events in the outbox."""
     async with new_database(f"crash_{attempt}") as database_url:
         org, token = await given_an_organization_of_1000_projects(database_url)
         log = tmp_path / f"serve-{attempt}.log"
@@ -257,20 +269,21 @@ async def one_attempt(tmp_path: Path, attempt: int) -> tuple[str | None, set[Any
             httpx.AsyncClient(base_url=restarted.url, timeout=60) as client,
         ):
             overrides, entries, in_batch = await read_back(client, token)
+            events = await outbox_events(database_url)
             await execute(client, token, BULK_UPDATE, bulk_update_variables(org))  # it writes again
         if ON_SQLITE:
             assert_sqlite_file_intact(database_url)
-        return missed, overrides, entries, in_batch
+        return missed, overrides, entries, in_batch, events
 
 
 async def test_a_bulk_update_killed_during_its_transaction_leaves_all_or_nothing(tmp_path: Path) -> None:
     missed_attempts: list[str] = []
     for attempt in range(len(LATENESS)):
-        missed, overrides, entries, in_batch = await one_attempt(tmp_path, attempt)
+        missed, overrides, entries, in_batch, events = await one_attempt(tmp_path, attempt)
 
-        all_changed = overrides == {NEW_STOPPING_POINT} and entries == in_batch == PROJECTS
-        nothing_changed = overrides == {None} and entries == 0
-        assert all_changed or nothing_changed, (overrides, entries, in_batch)
+        all_changed = overrides == {NEW_STOPPING_POINT} and entries == in_batch == events == PROJECTS
+        nothing_changed = overrides == {None} and entries == events == 0
+        assert all_changed or nothing_changed, (overrides, entries, in_batch, events)
         if missed is None:
             return
         missed_attempts.append(missed)
