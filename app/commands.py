@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> None:
         sys.exit(1)
 
 
-def database_failure(error: BaseException) -> str | None:
+def _database_failure(error: BaseException) -> str | None:
     """Why the database could not be used, in words, when `error` comes from it or from connecting to it
     (refused, unknown host, no such database, bad password, a folder that does not exist); None for any
     other error."""
@@ -115,7 +115,7 @@ def run_with_engine(
     try:
         return asyncio.run(run_work())
     except Exception as error:
-        if (reason := database_failure(error)) is None:
+        if (reason := _database_failure(error)) is None:
             raise
         url = shown(config.database_url)
         raise DatabaseUnusableError(f"the database {url} cannot be used: {reason}.") from error
