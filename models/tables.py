@@ -139,6 +139,7 @@ repository = Table(
     Column("ai_enabled", Boolean, nullable=False, default=True),
     Column("branch_patterns", JSON, nullable=False, default=list),
     Column("last_configured_at", UTCDateTime, nullable=True),
+    Column("version", Integer, nullable=False, default=1),
     UniqueConstraint("project_id", "provider", "name"),
 )
 # The AI assistant's lookup by provider and name, which compares names ignoring case as providers do.

@@ -68,6 +68,7 @@ class RepositoryRecord:
     ai_enabled: bool
     branch_patterns: list[str]
     last_configured_at: dt.datetime | None
+    version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,7 @@ def repository_record(row: Row[Any]) -> RepositoryRecord:
         ai_enabled=row.ai_enabled,
         branch_patterns=list(row.branch_patterns),
         last_configured_at=row.last_configured_at,
+        version=row.version,
     )
 
 

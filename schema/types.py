@@ -424,6 +424,9 @@ class Repository(Node):
     last_configured_at: dt.datetime | None = strawberry.field(
         description="When the repository's AI configuration last changed."
     )
+    version: int = strawberry.field(
+        description="The version of the repository's configuration: +1 per write that changes it."
+    )
 
     @strawberry.field(description="The settings AI runs with here: the project's, unless switched off here.")
     def effective_settings(self) -> EffectiveSettings:  # type: ignore[valid-type]
@@ -444,6 +447,7 @@ class Repository(Node):
             branch_patterns=record.branch_patterns,
             status=repository_status(record.ai_enabled, project.record.effective),
             last_configured_at=record.last_configured_at,
+            version=record.version,
         )
 
 

@@ -44,8 +44,11 @@ from .errors import (
     validation_errors,
 )
 from .fields import whole_number
+from .metadata import options_metadata
 
 REST_API_FLAG = "rest-api"
+# The order in which Django lists the methods a view allows.
+METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
@@ -190,8 +193,10 @@ class Resource:
 
     def __init__(self, settings: RestSettings, operations: Mapping[str, Operation]) -> None:
         self._settings = settings
-        self._operations = operations
-        self._allow = {"Allow": ", ".join(operations)}
+        # HEAD is GET without its body (which the server leaves out), as in Django.
+        self._operations = {**operations, **({"HEAD": operations["GET"]} if "GET" in operations else {})}
+        allowed = [*self._operations, "OPTIONS"]
+        self._allow = {"Allow": ", ".join(sorted(allowed, key=METHOD_ORDER.index))}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self._respond(Request(scope, receive))
@@ -223,8 +228,28 @@ class Resource:
         viewer = await rest_viewer(self._settings.engine, request)
         if not await self._settings.gate.is_on(REST_API_FLAG, viewer):
             raise not_found()  # for an organization the rollout leaves out, as if it were not there
+        context = Context(engine=self._settings.engine, viewer=viewer, request_id=request_id)
+        if request.method == "OPTIONS":
+            return await self._options(Call(request, context, self._settings, permissions=()))
         operation = self._operations.get(request.method)
         if operation is None:
             raise RestError.detail(405, f'Method "{request.method}" not allowed.', self._allow)
-        context = Context(engine=self._settings.engine, viewer=viewer, request_id=request_id)
         return await operation.handler(Call(request, context, self._settings, operation.permissions))
+
+    async def _options(self, call: Call) -> Response:
+        """DRF's metadata of the resource (app/rest/metadata.py), once the objects of the path are found
+        (404 otherwise); its writes are those the caller may make."""
+        found = await (call.project() if "project" in call.request.path_params else call.organization())
+        organization_id = found.organization_id if isinstance(found, ProjectRecord) else found.id
+        writes = {
+            method: (operation.body, operation.answer)
+            for method, operation in self._operations.items()
+            if operation.body is not None
+            and all(call.viewer.may(permission, organization_id) for permission in operation.permissions)
+        }
+        (first, *_) = self._operations.values()
+        description = "\n".join(
+            f"{method}: {o.summary}." for method, o in self._operations.items() if method != "HEAD"
+        )
+        metadata = options_metadata(first.summary, description, writes)
+        return Response(orjson.dumps(metadata), headers=self._allow, media_type="application/json")

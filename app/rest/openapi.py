@@ -36,6 +36,7 @@ REFUSALS = {
     "503": "The database cannot serve now, or the request took too long; retry.",
 }
 TEXT = {"type": "string"}
+CONDITIONAL_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
 
 
 def _models(resources: Mapping[str, Mapping[str, Operation]]) -> list[type[BaseModel]]:
@@ -64,7 +65,12 @@ def _json(schema: Mapping[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
 
 
-def _parameters(path: str, operation: Operation) -> list[dict[str, Any]]:
+def _conditional(method: str, operation: Operation) -> bool:
+    """Whether the operation takes If-Match: a change of an object that has a version."""
+    return operation.versioned and method in CONDITIONAL_METHODS
+
+
+def _parameters(path: str, method: str, operation: Operation) -> list[dict[str, Any]]:
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     parameters: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": TEXT} for name in names
@@ -79,7 +85,7 @@ def _parameters(path: str, operation: Operation) -> list[dict[str, Any]]:
             },
             {"name": "cursor", "in": "query", "description": "A cursor of the Link header.", "schema": TEXT},
         ]
-    if operation.versioned and operation.body is not None:
+    if _conditional(method, operation):
         parameters.append(
             {
                 "name": "If-Match",
@@ -116,12 +122,12 @@ def _success(operation: Operation) -> dict[str, Any]:
     return response
 
 
-def _responses(operation: Operation) -> dict[str, Any]:
+def _responses(method: str, operation: Operation) -> dict[str, Any]:
     responses = {str(operation.status): _success(operation)}
     responses["400"] = {"description": "The request is invalid.", "content": _json(BAD_REQUEST)}
     for status, description in REFUSALS.items():
         responses[status] = {"description": description, "content": _json(_reference(Detail))}
-    if operation.versioned and operation.body is not None:
+    if _conditional(method, operation):
         responses["412"] = {"description": "If-Match does not match.", "content": _json(_reference(Detail))}
     return responses
 
@@ -136,8 +142,8 @@ def _operation(path: str, method: str, operation: Operation) -> dict[str, Any]:
         "operationId": f"{method.lower()}_{_module_name(operation)}_{operation.handler.__name__}",
         "summary": operation.summary,
         "description": f"Needs: {scopes}.",
-        "parameters": _parameters(path, operation),
-        "responses": _responses(operation),
+        "parameters": _parameters(path, method, operation),
+        "responses": _responses(method, operation),
     }
     if operation.body is not None:
         described["requestBody"] = {"required": False, "content": _json(_reference(operation.body))}

@@ -13,7 +13,7 @@ from aisettings.resolvers.mutations.given import Given
 from aisettings.resolvers.mutations.repositories import add_repository, remove_repository, update_repository
 from aisettings.resolvers.records import ProjectRecord, RepositoryRecord
 
-from .endpoint import Call, answer, rules_of
+from .endpoint import Call, answer, etag, rules_of
 from .errors import input_path, not_found
 from .pagination import paginate
 from .serializers import RepositoryCreate, RepositoryPatch, RepositoryPut, repository_answer
@@ -47,7 +47,7 @@ async def create_repository(call: Call) -> Response:
         input_path,
     )
     location = f"{call.request.url.replace(query='')}{added.id}/"
-    return answer(repository_answer(added, now_parent), 201, {"Location": location})
+    return answer(repository_answer(added, now_parent), 201, {"Location": location, **etag(added.version)})
 
 
 async def _repository(call: Call) -> tuple[RepositoryRecord, ProjectRecord]:
@@ -64,8 +64,11 @@ async def _repository(call: Call) -> tuple[RepositoryRecord, ProjectRecord]:
 
 
 async def get_repository(call: Call) -> Response:
-    found, parent = await _repository(call)
-    return answer(repository_answer(found, parent))
+    return _answer(*await _repository(call))
+
+
+def _answer(found: RepositoryRecord, parent: ProjectRecord) -> Response:
+    return answer(repository_answer(found, parent), headers=etag(found.version))
 
 
 async def put_repository(call: Call) -> Response:
@@ -93,13 +96,17 @@ async def _update(
             encode_global_id("Repository", found.id),
             Given(ai_enabled) if "ai_enabled" in given else None,
             Given(branch_patterns) if "branch_patterns" in given else None,
+            call.expected_version(),
         ),
         input_path,
     )
-    return answer(repository_answer(updated, parent))
+    return _answer(updated, parent)
 
 
 async def delete_repository(call: Call) -> Response:
     found, _ = await _repository(call)
-    await rules_of(remove_repository(call.context, encode_global_id("Repository", found.id)), input_path)
+    await rules_of(
+        remove_repository(call.context, encode_global_id("Repository", found.id), call.expected_version()),
+        input_path,
+    )
     return answer(None, 204)

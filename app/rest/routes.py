@@ -123,16 +123,20 @@ RESOURCES: Mapping[str, Mapping[str, Operation]] = {
             Repository,
             RepositoryCreate,
             status=201,
+            versioned=True,
         ),
     },
     REPOSITORY: {
-        "GET": Operation(repositories.get_repository, READ_PROJECTS, "A repository", Repository),
+        "GET": Operation(
+            repositories.get_repository, READ_PROJECTS, "A repository", Repository, versioned=True
+        ),
         "PUT": Operation(
             repositories.put_repository,
             ADMINISTER_PROJECTS,
             "Replace a repository's configuration (a field left out takes its default)",
             Repository,
             RepositoryPut,
+            versioned=True,
         ),
         "PATCH": Operation(
             repositories.patch_repository,
@@ -140,9 +144,15 @@ RESOURCES: Mapping[str, Mapping[str, Operation]] = {
             "Change some of a repository's configuration",
             Repository,
             RepositoryPatch,
+            versioned=True,
         ),
         "DELETE": Operation(
-            repositories.delete_repository, ADMINISTER_PROJECTS, "Remove a repository", None, status=204
+            repositories.delete_repository,
+            ADMINISTER_PROJECTS,
+            "Remove a repository",
+            None,
+            status=204,
+            versioned=True,
         ),
     },
     BULK: {

@@ -256,6 +256,7 @@ class Repository(Answer):
         str, WithJsonSchema({"type": "string", "enum": [lower_case(status) for status in RepositoryStatus]})
     ] = Field(description="Whether AI runs here, and if not, why.")
     last_configured_at: dt.datetime | None = Field(description="When the configuration last changed.")
+    version: int = Field(description="+1 per write that changes the configuration; the ETag.")
 
 
 class ProjectChange(Answer):
@@ -337,4 +338,5 @@ def repository_answer(record: RepositoryRecord, parent: ProjectRecord) -> Reposi
         branch_patterns=record.branch_patterns,
         status=lower_case(repository_status(record.ai_enabled, parent.effective)),
         last_configured_at=record.last_configured_at,
+        version=record.version,
     )

@@ -37,6 +37,17 @@ def fail(field: list[str] | None, code: UserErrorCode, message: str) -> Mutation
     return MutationFailed([UserError(field, code, message)])
 
 
+def stale_version(path: list[str], noun: str, current: int, expected: int) -> UserError:
+    """The refusal of a write to `noun` ("project") whose caller read version `expected`, no longer
+    `current`: optimistic concurrency, told apart by its code."""
+    return UserError(
+        [*path, "expectedVersion"],
+        UserErrorCode.STALE_VERSION,
+        f"The {noun} is at version {current}, not {expected}: someone changed it since you read it. "
+        "Read it again and retry.",
+    )
+
+
 def raise_if_any(errors: list[UserError]) -> None:
     if errors:
         raise MutationFailed(errors)

@@ -22,7 +22,7 @@ from aisettings.resolvers.records import (
     project_record,
 )
 
-from .errors import UserError, UserErrorCode, fail, raise_if_any
+from .errors import UserError, UserErrorCode, fail, raise_if_any, stale_version
 from .settings_changes import ProjectDiff, SettingsChanges, apply_project_overrides, locked_errors
 from .targets import (
     authorize,
@@ -61,14 +61,7 @@ def project_changes_errors(
     else each value of a setting the organization locks."""
     expected = changes.expected_version
     if expected is not None and expected != record.version:
-        return [
-            UserError(
-                [*path, "expectedVersion"],
-                UserErrorCode.STALE_VERSION,
-                f"The project is at version {record.version}, not {expected}: someone changed it "
-                "since you read it. Read it again and retry.",
-            )
-        ]
+        return [stale_version(path, "project", record.version, expected)]
     return locked_errors(organization, changes.changes, [*path, "changes"])
 
 

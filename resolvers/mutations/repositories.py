@@ -17,7 +17,7 @@ from aisettings.resolvers.context import Context
 from aisettings.resolvers.records import ProjectRecord, RepositoryRecord, repository_record
 
 from .audit import AuditBatch
-from .errors import UserError, UserErrorCode, fail, raise_if_any
+from .errors import MutationFailed, UserError, UserErrorCode, fail, raise_if_any, stale_version
 from .events import repository_event
 from .given import Given
 from .targets import (
@@ -154,7 +154,7 @@ async def apply_repository_values(
         after = dataclasses.replace(record, **values)
         changes = field_changes(audit_json(record), audit_json(after))
         if changes:
-            after = dataclasses.replace(after, last_configured_at=now)
+            after = dataclasses.replace(after, last_configured_at=now, version=record.version + 1)
             changed_ids.append(record.id)
             audit.add(AuditAction.REPOSITORY_UPDATED, AuditTarget.REPOSITORY, record.id, changes)
             audit.emit(repository_event("modified", after))
@@ -163,9 +163,14 @@ async def apply_repository_values(
         await connection.execute(
             update(repository)
             .where(repository.c.id.in_(changed_ids))
-            .values(**values, last_configured_at=now)
+            .values(**values, last_configured_at=now, version=repository.c.version + 1)
         )
     return results
+
+
+def _check_version(record: RepositoryRecord, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != record.version:
+        raise MutationFailed([stale_version([INPUT], "repository", record.version, expected_version)])
 
 
 async def update_repository(
@@ -173,6 +178,7 @@ async def update_repository(
     repository_id: str,
     ai_enabled: Given[bool | None] | None,
     branch_patterns: Given[list[str] | None] | None,
+    expected_version: int | None = None,
 ) -> RepositoryInProject:
     path = [INPUT, "repositoryId"]
 
@@ -182,13 +188,14 @@ async def update_repository(
         )
         values = _repository_values(ai_enabled, branch_patterns)
         target = (await load_repositories(unit.connection, organization.id, [key]))[key]
+        _check_version(target[0], expected_version)
         (result,) = await apply_repository_values(
             unit.connection, [target], values, unit.audit(organization.id)
         )
     return result
 
 
-async def remove_repository(context: Context, repository_id: str) -> int:
+async def remove_repository(context: Context, repository_id: str, expected_version: int | None = None) -> int:
     """The primary key of the removed repository."""
     path = [INPUT, "repositoryId"]
 
@@ -197,6 +204,7 @@ async def remove_repository(context: Context, repository_id: str) -> int:
             unit.connection, context.viewer, "Repository", repository_id, path, Permission.ADMINISTER_PROJECTS
         )
         record, _ = (await load_repositories(unit.connection, organization.id, [key]))[key]
+        _check_version(record, expected_version)
         await unit.connection.execute(delete(repository).where(repository.c.id == key))
         before = {"provider": record.provider, "name": record.name, **audit_json(record)}
         audit = unit.audit(organization.id)

@@ -51,7 +51,8 @@ def locked_errors(
         UserError(
             [*path, SETTINGS.by_name[name].field_name],
             UserErrorCode.LOCKED,
-            f"The organization locks {SETTINGS.by_name[name].field_name}: projects cannot override it.",
+            # The field path names the setting, in GraphQL's words or REST's: the message names neither.
+            "The organization locks this setting: projects cannot override it.",
         )
         for name, value in changes.items()
         if value is not None and name in organization.locked

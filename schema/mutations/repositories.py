@@ -25,6 +25,7 @@ BRANCH_PATTERNS = (
     f"Branch globs (at most {MAX_BRANCH_PATTERNS}, each of at most {MAX_BRANCH_PATTERN_LENGTH} characters)"
 )
 REPLACING_BRANCH_PATTERNS = f"{BRANCH_PATTERNS}, replacing the current ones; empty: the default branch only."
+EXPECTED_VERSION = "Fail with STALE_VERSION unless the repository is at this version."
 
 
 def _repository(result: RepositoryInProject) -> dict[str, Repository]:
@@ -58,6 +59,7 @@ class UpdateRepositoryInput(MutationInput):
     repository_id: strawberry.ID = strawberry.field(description="The repository.")
     ai_enabled: Maybe[bool | None] = strawberry.field(description="Whether AI may work here.")
     branch_patterns: Maybe[list[str] | None] = strawberry.field(description=REPLACING_BRANCH_PATTERNS)
+    expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
 @strawberry.type(description="The result of updateRepository.")
@@ -70,6 +72,7 @@ class UpdateRepositoryPayload(MutationPayload):
 @strawberry.input(description="A repository to remove from its project.")
 class RemoveRepositoryInput(MutationInput):
     repository_id: strawberry.ID = strawberry.field(description="The repository.")
+    expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
 @strawberry.type(description="The result of removeRepository.")
@@ -125,7 +128,11 @@ async def update_repository(
         UpdateRepositoryPayload,
         input.client_mutation_id,
         repositories.update_repository(
-            info.context, input.repository_id, given(input.ai_enabled), given(input.branch_patterns)
+            info.context,
+            input.repository_id,
+            given(input.ai_enabled),
+            given(input.branch_patterns),
+            input.expected_version,
         ),
         _repository,
     )
@@ -138,7 +145,7 @@ async def remove_repository(
     return await payload(
         RemoveRepositoryPayload,
         input.client_mutation_id,
-        repositories.remove_repository(info.context, input.repository_id),
+        repositories.remove_repository(info.context, input.repository_id, input.expected_version),
         lambda key: {"removed_repository_id": strawberry.ID(encode_global_id("Repository", key))},
     )
 

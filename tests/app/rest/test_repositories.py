@@ -175,3 +175,57 @@ async def test_each_write_is_audited_as_the_graphql_mutations_audit_it(
         ("REPOSITORY_ADDED", "adam", "REPOSITORY"),
     ]
     assert len({entry["batchId"] for entry in entries}) == 3
+
+
+async def test_the_etag_is_the_version_that_each_change_moves(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    acme = await given_acme(engine)
+    added = await call(client, "POST", REPOSITORIES, acme.admin, NEW)
+    path = repository_path(added.json()["id"])
+
+    changed = await call(client, "PATCH", path, acme.admin, {"ai_enabled": False}, {"If-Match": '"1"'})
+    unchanged = await call(client, "PATCH", path, acme.admin, {"ai_enabled": False}, {"If-Match": '"2"'})
+    read = await call(client, "GET", path, acme.member)
+
+    assert [(r.headers["etag"], r.json()["version"]) for r in (added, changed, unchanged, read)] == [
+        ('"1"', 1),
+        ('"2"', 2),
+        ('"2"', 2),  # a write that changes nothing moves no version
+        ('"2"', 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "body"),
+    [("PUT", {"ai_enabled": False}), ("PATCH", {"branch_patterns": ["x"]}), ("DELETE", None)],
+)
+async def test_a_write_with_an_etag_that_no_longer_matches_is_a_412_and_changes_nothing(
+    client: httpx.AsyncClient, engine: AsyncEngine, method: str, body: dict[str, object] | None
+) -> None:
+    acme = await given_acme(engine)
+    key = await make_repository(engine, acme.project, "acme/web")
+    etag = (await call(client, "GET", repository_path(key), acme.member)).headers["etag"]
+    await ok(client, "PATCH", repository_path(key), acme.admin, {"branch_patterns": ["main"]})
+    before = await stored_rows(engine)
+
+    response = await call(client, method, repository_path(key), acme.admin, body, {"If-Match": etag})
+
+    assert (response.status_code, response.json()) == (
+        412,
+        {"detail": "The resource has changed since you read it (If-Match): read it again and retry."},
+    )
+    assert await stored_rows(engine) == before
+
+
+async def test_a_delete_with_the_current_etag_removes_the_repository(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    acme = await given_acme(engine)
+    key = await make_repository(engine, acme.project, "acme/web")
+    etag = (await call(client, "GET", repository_path(key), acme.member)).headers["etag"]
+
+    response = await call(client, "DELETE", repository_path(key), acme.admin, headers={"If-Match": etag})
+
+    assert response.status_code == 204
+    assert (await call(client, "GET", repository_path(key), acme.member)).status_code == 404

@@ -104,7 +104,74 @@ async def test_a_method_the_path_does_not_take_is_a_405_with_allow(
     response = await call(client, "DELETE", ORGANIZATION_SETTINGS, acme.owner)
 
     assert (response.status_code, response.json()) == (405, {"detail": 'Method "DELETE" not allowed.'})
-    assert response.headers["allow"] == "GET, PUT, PATCH"
+    assert response.headers["allow"] == "GET, PUT, PATCH, HEAD, OPTIONS"
+
+
+async def test_head_is_a_get_without_its_body(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    acme = await given_acme(engine)
+
+    got = await call(client, "GET", ORGANIZATION_SETTINGS, acme.member)
+    head = await call(client, "HEAD", ORGANIZATION_SETTINGS, acme.member)
+
+    assert (head.status_code, head.headers["etag"]) == (200, got.headers["etag"])
+
+
+async def test_options_describes_the_writes_the_caller_may_make_as_drf_does(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    acme = await given_acme(engine)
+
+    owners = await call(client, "OPTIONS", ORGANIZATION_SETTINGS, acme.owner)
+    members = await call(client, "OPTIONS", ORGANIZATION_SETTINGS, acme.member)
+
+    assert (owners.status_code, owners.headers["allow"]) == (200, "GET, PUT, PATCH, HEAD, OPTIONS")
+    metadata = owners.json()
+    assert (metadata["name"], metadata["renders"], metadata["parses"]) == (
+        "The organization's settings",
+        ["application/json"],
+        ["application/json"],
+    )
+    fields = metadata["actions"]["PUT"]
+    assert {key: fields["scan_enabled"][key] for key in ("type", "required", "read_only", "label")} == {
+        "type": "boolean",
+        "required": False,
+        "read_only": False,
+        "label": "Scan enabled",
+    }
+    assert [choice["value"] for choice in fields["stopping_point"]["choices"]] == [
+        "suggestion",
+        "pull_request",
+        "merge",
+    ]
+    assert fields["locked_settings"]["type"] == "list"
+    assert (fields["version"]["type"], fields["version"]["read_only"]) == ("integer", True)
+    # A member may not write: DRF leaves out the actions it would refuse.
+    assert (members.status_code, "actions" in members.json()) == (200, False)
+
+
+async def test_options_describes_required_and_nested_fields(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    acme = await given_acme(engine)
+
+    fields = (await call(client, "OPTIONS", PROJECT_SETTINGS, acme.admin)).json()["actions"]["PUT"]
+
+    assert fields["fix_enabled_override"]["required"] is True
+    effective = fields["effective_settings"]
+    assert (effective["type"], effective["read_only"]) == ("nested object", True)
+    assert effective["children"]["stopping_point"]["children"]["source"]["type"] == "choice"
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 401), ("stranger", 404)])
+async def test_options_asks_what_any_request_asks(
+    client: httpx.AsyncClient, engine: AsyncEngine, who: str | None, status: int
+) -> None:
+    await given_acme(engine)
+    token = await other_owner(engine) if who else None
+
+    response = await call(client, "OPTIONS", PROJECT_SETTINGS, token)
+
+    assert response.status_code == status
 
 
 async def test_a_body_that_is_not_json_is_a_415(client: httpx.AsyncClient, engine: AsyncEngine) -> None:

@@ -914,3 +914,63 @@ async def test_refused_bulk_update_writes_nothing(
     await bulk_update_repositories(client, acme, [repository_id(key) for key in keys], **input)
 
     assert await stored_rows(engine) == before
+
+
+_update_with_version = mutation(
+    """
+mutation UpdateRepositoryVersioned($input: UpdateRepositoryInput!) {
+  updateRepository(input: $input) { repository { aiEnabled version } userErrors { field code message } }
+}
+""",
+    "updateRepository",
+)
+_remove_with_version = mutation(
+    """
+mutation RemoveRepositoryVersioned($input: RemoveRepositoryInput!) {
+  removeRepository(input: $input) { removedRepositoryId userErrors { field code message } }
+}
+""",
+    "removeRepository",
+)
+
+
+async def test_expected_version_guards_a_change_and_a_change_moves_the_version(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    acme = await given_acme(engine)
+    key = await make_repository(engine, acme.project, "acme/web")
+    update = {"repositoryId": repository_id(key), "expectedVersion": 1}
+
+    changed = await _update_with_version(client, acme.token, **update, aiEnabled=False)
+    before = await stored_rows(engine)
+    stale = await _update_with_version(client, acme.token, **update, aiEnabled=True)
+
+    assert changed == {"repository": {"aiEnabled": False, "version": 2}, "userErrors": []}
+    assert stale == {
+        "repository": None,
+        "userErrors": [
+            {
+                "field": ["input", "expectedVersion"],
+                "code": "STALE_VERSION",
+                "message": "The repository is at version 2, not 1: someone changed it since you read it. "
+                "Read it again and retry.",
+            }
+        ],
+    }
+    assert await stored_rows(engine) == before
+
+
+async def test_expected_version_guards_a_removal(engine: AsyncEngine, client: httpx.AsyncClient) -> None:
+    acme = await given_acme(engine)
+    key = await make_repository(engine, acme.project, "acme/web")
+    before = await stored_rows(engine)
+
+    stale = await _remove_with_version(client, acme.token, repositoryId=repository_id(key), expectedVersion=7)
+    after_stale = await stored_rows(engine)
+    current = await _remove_with_version(
+        client, acme.token, repositoryId=repository_id(key), expectedVersion=1
+    )
+
+    assert error_fields_and_codes(stale) == [(["input", "expectedVersion"], "STALE_VERSION")]
+    assert after_stale == before
+    assert current == {"removedRepositoryId": repository_id(key), "userErrors": []}
