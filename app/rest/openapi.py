@@ -36,6 +36,21 @@ REFUSALS = {
     "503": "The database cannot serve now, or the request took too long; retry.",
 }
 TEXT = {"type": "string"}
+METADATA = {
+    "type": "object",
+    "required": ["name", "description", "renders", "parses"],
+    "properties": {
+        "name": TEXT,
+        "description": TEXT,
+        "renders": {"type": "array", "items": TEXT},
+        "parses": {"type": "array", "items": TEXT},
+        "actions": {
+            "type": "object",
+            "description": "Each write the token may make (PUT, POST): its fields, as DRF describes them.",
+            "additionalProperties": {"type": "object"},
+        },
+    },
+}
 CONDITIONAL_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
 
 
@@ -70,11 +85,13 @@ def _conditional(method: str, operation: Operation) -> bool:
     return operation.versioned and method in CONDITIONAL_METHODS
 
 
-def _parameters(path: str, method: str, operation: Operation) -> list[dict[str, Any]]:
+def _path_parameters(path: str) -> list[dict[str, Any]]:
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
-    parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": TEXT} for name in names
-    ]
+    return [{"name": name, "in": "path", "required": True, "schema": TEXT} for name in names]
+
+
+def _parameters(path: str, method: str, operation: Operation) -> list[dict[str, Any]]:
+    parameters = _path_parameters(path)
     if operation.paginated:
         parameters += [
             {
@@ -150,6 +167,28 @@ def _operation(path: str, method: str, operation: Operation) -> dict[str, Any]:
     return described
 
 
+def _options(path: str, operations: Mapping[str, Operation]) -> dict[str, Any]:
+    """OPTIONS of a path: DRF's metadata (app/rest/metadata.py)."""
+    first = next(iter(operations.values()))
+    return {
+        "operationId": f"options_{_module_name(first)}_{first.handler.__name__}",
+        "summary": "What the resource takes (Django REST Framework's metadata)",
+        "description": "Needs a token; `actions` describes the fields of the writes (PUT, POST) it may make.",
+        "parameters": _path_parameters(path),
+        "responses": {
+            "200": {
+                "description": "OK",
+                "headers": {"Allow": {"description": "The methods of the path.", "schema": TEXT}},
+                "content": _json(METADATA),
+            },
+            **{
+                status: {"description": REFUSALS[status], "content": _json(_reference(Detail))}
+                for status in ("401", "404", "503")
+            },
+        },
+    }
+
+
 def openapi_document(resources: Mapping[str, Mapping[str, Operation]], prefix: str) -> bytes:
     models = _models(resources)
     _, schemas = models_json_schema([(model, "validation") for model in models], ref_template=REFERENCE)
@@ -164,8 +203,11 @@ def openapi_document(resources: Mapping[str, Mapping[str, Operation]], prefix: s
         },
         "paths": {
             prefix + path: {
-                method.lower(): _operation(path, method, operation)
-                for method, operation in operations.items()
+                **{
+                    method.lower(): _operation(path, method, operation)
+                    for method, operation in operations.items()
+                },
+                "options": _options(path, operations),
             }
             for path, operations in resources.items()
         },

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import make_repository
 from tests.rest import (
+    BULK,
     ORGANIZATION_SETTINGS,
     PROJECT_SETTINGS,
     PROJECTS_WITH_OVERRIDES,
@@ -57,14 +58,15 @@ async def test_the_document_describes_every_endpoint_and_method(client: httpx.As
 
     described = {path: set(methods) for path, methods in document["paths"].items()}
 
-    assert described == ENDPOINTS
+    # OPTIONS, DRF's metadata, on every path.
+    assert described == {path: {*methods, "options"} for path, methods in ENDPOINTS.items()}
 
 
 async def test_every_write_describes_its_body_and_its_refusals(client: httpx.AsyncClient) -> None:
     document = await openapi(client)
 
     for path, methods in document["paths"].items():
-        for method, operation in methods.items():
+        for method, operation in ((m, o) for m, o in methods.items() if m != "options"):
             assert {"400", "401", "403", "404"} <= set(operation["responses"]), (method, path)
             assert ("requestBody" in operation) == (method in ("put", "patch", "post")), (method, path)
 
@@ -94,3 +96,16 @@ async def test_the_answers_match_their_schemas(
 
     assert answer
     validate_answer(answer, {**schema, "components": document["components"]}, cls=OAS31Validator)
+
+
+async def test_the_metadata_of_options_matches_its_schema(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    acme = await given_acme(engine)
+    document = await openapi(client)
+    schema = document["paths"]["/api/0/organizations/{organization}/ai-projects/bulk/"]["options"]
+
+    answer = await client.options(BULK, headers={"Authorization": f"Bearer {acme.admin}"})
+
+    assert set(answer.json()["actions"]) == {"POST"}
+    validate_answer(answer.json(), schema["responses"]["200"]["content"]["application/json"]["schema"])
