@@ -32,6 +32,8 @@ from aisettings.models.tables import organization, utc_now
 from aisettings.schema.schema import build_schema
 
 from . import events
+from .adoption import UnknownOrganizationError, adoption_report, total
+from .adoption_output import as_json, table_lines
 from .config import DEMO_TOKEN_VARIABLE, Config, ConfigurationError
 from .database_url import shown
 from .demo import DEMO_OWNER, DEMO_SLUG, DemoExistsError, create_demo_organization
@@ -49,6 +51,8 @@ from .tokens import TokenError, TokenInfo, create_token, expiry, list_tokens, re
 T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
+# `report adoption` without --since: the last 30 days.
+REPORT_PERIOD = dt.timedelta(days=30)
 
 
 class CommandError(Exception):
@@ -330,6 +334,22 @@ def _binary_output(path: str | None) -> Iterator[IO[bytes]]:
         return
     with Path(path).open("wb") as stream:
         yield stream
+
+
+def cmd_report(config: Config, args: argparse.Namespace) -> None:
+    since = utc_now() - REPORT_PERIOD if args.since is None else _time(args.since)
+    try:
+        rows = run_with_engine(config, lambda engine: adoption_report(engine, since, args.org))
+    except UnknownOrganizationError as error:
+        raise CommandError(str(error)) from None
+    if args.json:
+        print(json.dumps(as_json(rows, total(rows), since), indent=2))
+        return
+    print("\n".join(table_lines([*rows, total(rows)] if len(rows) != 1 else rows)))
+    print(
+        f"Since {since:%Y-%m-%d %H:%M} UTC; the time to configure is the median of the saves'.",
+        file=sys.stderr,
+    )
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> None:
