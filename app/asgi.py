@@ -90,7 +90,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
         tune_garbage_collector(config.gc_young_threshold)
         relay = None
         if config.events.relay_seconds > 0:
-            relay = asyncio.create_task(events.relay(database, config.events))
+            failed = metrics.delivery_failed if metrics is not None else None
+            relay = asyncio.create_task(events.relay(database, config.events, failed))
         yield
         if metrics is not None:
             metrics.stop(database)
