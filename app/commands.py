@@ -44,6 +44,7 @@ from .flags import FlagError, list_flags, set_flag
 from .importing import import_file, read_import_file
 from .logs import log_stray_output, logging_config
 from .metrics_directory import metrics_directory
+from .metrics_server import serve_metrics_in_background
 from .progress import progress
 from .sessions import create_sign_in_link
 from .tokens import TokenError, TokenInfo, create_token, expiry, list_tokens, revoke_token
@@ -174,7 +175,12 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
         # The link holds a one-time code, not the token: it signs one browser in, and the access log
         # leaves query strings out anyway.
         logger.info("Settings page (the link signs a browser in once): %s/sign-in/link?code=%s", origin, link)
-    with metrics_directory(config.metrics_directory) if config.metrics else contextlib.nullcontext():
+    with contextlib.ExitStack() as metrics_running:
+        if config.metrics:
+            directory = metrics_running.enter_context(metrics_directory(config.metrics_directory))
+            if config.metrics_port is not None:
+                serve_metrics_in_background(config, args.host, config.metrics_port, directory)
+                logger.info("Metrics: http://%s:%s/metrics", args.host, config.metrics_port)
         uvicorn.run(
             "aisettings.app.main:create_app_from_environment",
             factory=True,

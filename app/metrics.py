@@ -120,7 +120,7 @@ class Metrics:
     def watch(self, engine: AsyncEngine) -> None:
         """Counts `engine`'s connections in use, and the requests the database could not serve; counts
         the outbox's backlog in its database when scraped."""
-        self._engine = engine
+        self.count_backlog_in(engine)
         event.listen(engine.sync_engine, "checkout", self._checked_out)
         event.listen(engine.sync_engine, "checkin", self._checked_in)
         logging.getLogger("aisettings.unavailable").addHandler(self._unavailable_counter)
@@ -138,6 +138,10 @@ class Metrics:
 
     def _checked_in(self, *_: Any) -> None:
         self.connections_in_use.dec()
+
+    def count_backlog_in(self, engine: AsyncEngine) -> None:
+        """Where the outbox is, for its backlog at each scrape."""
+        self._engine = engine
 
     def delivery_failed(self, sink_kind: str) -> None:
         self.delivery_failures.labels(sink_kind).inc()

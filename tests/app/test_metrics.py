@@ -24,7 +24,7 @@ from tests.cli import run_cli
 from tests.conftest import LimitedClient
 from tests.factories import make_organization, make_project, make_token
 from tests.graphql import document, mutation, organization_id, post, project_id
-from tests.server_process import server_process
+from tests.server_process import free_port, server_process
 
 DURATION_COUNT = "aisettings_request_duration_seconds_count"
 update_organization_settings = mutation(document("UpdateOrganizationSettings"), "updateOrganizationSettings")
@@ -205,3 +205,27 @@ async def test_a_refused_delivery_counts_as_a_failure_of_its_kind_of_sink(
 
     exposition = metrics.exposition().decode()
     assert value(exposition, "aisettings_outbox_delivery_failures_total", sink="webhook") == 1
+
+
+async def test_a_metrics_port_of_their_own_serves_every_workers_metrics_and_the_api_port_none(
+    database_url: str, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    org = await make_organization(engine)
+    token = await make_token(engine, org)
+    metrics_port = free_port()
+    environment = {"AISETTINGS_METRICS_PORT": str(metrics_port), "TMPDIR": str(tmp_path)}
+    async with server_process(
+        database_url, tmp_path / "serve.log", workers=2, environment=environment
+    ) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            await update_organization_settings(
+                client, token, organizationId=organization_id(org), fixEnabled=True
+            )
+            on_the_api_port = await client.get("/metrics")
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{metrics_port}") as client:
+            exposition = (await client.get("/metrics")).text
+
+    assert on_the_api_port.status_code == 404
+    operation = {"route": "/graphql", "operation": "UpdateOrganizationSettings"}
+    assert value(exposition, DURATION_COUNT, **operation) == 1
+    assert value(exposition, "aisettings_outbox_backlog") == 1
