@@ -11,7 +11,10 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.app.asgi import create_app
+from aisettings.app.config import Config
 from aisettings.app.sessions import SESSION_COOKIE
+from aisettings.models.database import create_engine
 from aisettings.models.limits import MAX_SAVE_REPORTS, MAX_TIME_TO_COMPLETE_MILLISECONDS
 from tests.events import exported_data, exported_events
 from tests.factories import make_organization, make_token
@@ -129,6 +132,26 @@ async def test_a_session_over_its_limit_is_refused_and_writes_nothing(
 
     assert error_fields_and_codes(refused) == [(None, "RATE_LIMITED")]
     assert refused["recorded"] is False
+    assert len(await exported_events(tmp_path)) == MAX_SAVE_REPORTS
+
+
+async def test_the_limit_holds_across_servers_of_one_database(
+    client: httpx.AsyncClient, engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    token = await make_token(engine, await make_organization(engine))
+    cookie = await session_of(client, token)
+    other_engine = create_engine(database_url)  # a pool of its own, as another worker's
+    other_server = create_app(Config(database_url=database_url), engine=other_engine)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=other_server), base_url="http://testserver"
+    ) as other:
+        for index in range(MAX_SAVE_REPORTS):
+            await report_from_the_page(client if index % 2 else other, cookie)
+
+        refused = [await report_from_the_page(each, cookie) for each in (client, other)]
+    await other_engine.dispose()
+
+    assert [error_fields_and_codes(payload) for payload in refused] == [[(None, "RATE_LIMITED")]] * 2
     assert len(await exported_events(tmp_path)) == MAX_SAVE_REPORTS
 
 
