@@ -74,6 +74,9 @@ async function organizationPageFlow({ page }) {
   expect(await page.getByTestId('summary-overrides').innerText(), String(summary.projectsWithOverrides), 'summary: with overrides');
   expect(await page.getByTestId('summary-fixes').innerText(), String(summary.fixEnabledCount), 'summary: AI fixes on');
   await page.getByRole('img', { name: /Stopping points:/ }).waitFor();
+  const fixesShare = Math.round((100 * summary.fixEnabledCount) / summary.projectCount);
+  const adoption = await page.getByRole('img', { name: /AI adoption:/ }).getAttribute('aria-label');
+  expect(adoption.includes(`AI fixes on ${fixesShare}% (${summary.fixEnabledCount} of ${summary.projectCount})`), true, `adoption chart: ${adoption}`);
   const withOverrides = await rows.filter({ has: page.getByTestId('custom-settings-badge') }).count();
   const overriding = (await projectsBySlug(tokens.owner)).filter((p) => p.hasOverrides).length;
   expect(withOverrides, overriding, 'rows with the Custom Settings badge');
