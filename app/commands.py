@@ -44,7 +44,7 @@ from .flags import FlagError, list_flags, set_flag
 from .importing import import_file, read_import_file
 from .logs import log_stray_output, logging_config
 from .metrics_directory import metrics_directory
-from .metrics_server import serve_metrics_in_background
+from .metrics_server import MetricsPortError, serve_metrics_in_background
 from .progress import progress
 from .sessions import create_sign_in_link
 from .tokens import TokenError, TokenInfo, create_token, expiry, list_tokens, revoke_token
@@ -179,7 +179,11 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
         if config.metrics:
             directory = metrics_running.enter_context(metrics_directory(config.metrics_directory))
             if config.metrics_port is not None:
-                serve_metrics_in_background(config, args.host, config.metrics_port, directory)
+                try:
+                    serve_metrics_in_background(config, args.host, config.metrics_port, directory)
+                except MetricsPortError as error:
+                    logger.error("%s The server does not start.", error)
+                    sys.exit(1)
                 logger.info("Metrics: http://%s:%s/metrics", args.host, config.metrics_port)
         uvicorn.run(
             "aisettings.app.main:create_app_from_environment",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,8 +19,13 @@ from .config import Config
 from .engine import configured_engine
 
 
+class MetricsPortError(Exception):
+    pass
+
+
 def serve_metrics_in_background(config: Config, host: str, port: int, directory: Path) -> threading.Thread:
-    """Starts answering /metrics at `host`:`port` in a daemon thread (it ends with the process)."""
+    """Answers /metrics at `host`:`port` in a daemon thread (it ends with the process), once it listens;
+    MetricsPortError when it cannot (the port is taken, say): better not to start than to run unwatched."""
     server = uvicorn.Server(
         uvicorn.Config(
             metrics_app(config, directory), host=host, port=port, log_config=None, access_log=False
@@ -27,6 +33,10 @@ def serve_metrics_in_background(config: Config, host: str, port: int, directory:
     )
     thread = threading.Thread(target=server.run, name="metrics-server", daemon=True)
     thread.start()
+    while thread.is_alive() and not server.started:
+        time.sleep(0.01)
+    if not server.started:
+        raise MetricsPortError(f"/metrics cannot be served on {host}:{port} (AISETTINGS_METRICS_PORT).")
     return thread
 
 

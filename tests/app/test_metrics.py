@@ -4,8 +4,10 @@ client made up; without the setting, there is no /metrics."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
+import socket
 from pathlib import Path
 
 import httpx
@@ -24,7 +26,7 @@ from tests.cli import run_cli
 from tests.conftest import LimitedClient
 from tests.factories import make_organization, make_project, make_token
 from tests.graphql import document, mutation, organization_id, post, project_id
-from tests.server_process import free_port, server_process
+from tests.server_process import CLI, free_port, server_process
 
 DURATION_COUNT = "aisettings_request_duration_seconds_count"
 update_organization_settings = mutation(document("UpdateOrganizationSettings"), "updateOrganizationSettings")
@@ -229,3 +231,20 @@ async def test_a_metrics_port_of_their_own_serves_every_workers_metrics_and_the_
     operation = {"route": "/graphql", "operation": "UpdateOrganizationSettings"}
     assert value(exposition, DURATION_COUNT, **operation) == 1
     assert value(exposition, "aisettings_outbox_backlog") == 1
+
+
+async def test_a_metrics_port_that_is_taken_stops_serve_and_says_why(
+    database_url: str, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        environment = {**os.environ, "DATABASE_URL": database_url, "AISETTINGS_METRICS_PORT": str(port)}
+        serve = await asyncio.create_subprocess_exec(
+            *CLI, "serve", "--port", str(free_port()), env=environment, stderr=asyncio.subprocess.PIPE
+        )
+        _, error = await asyncio.wait_for(serve.communicate(), timeout=60)
+
+    assert serve.returncode == 1
+    assert f"/metrics cannot be served on 127.0.0.1:{port}" in error.decode()
