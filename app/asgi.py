@@ -90,7 +90,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
         tune_garbage_collector(config.gc_young_threshold)
         relay = None
         if config.events.relay_seconds > 0:
-            relay = asyncio.create_task(events.relay(database, config.events))
+            failed = metrics.delivery_failed if metrics is not None else None
+            relay = asyncio.create_task(events.relay(database, config.events, failed))
         yield
         if metrics is not None:
             metrics.stop(database)
@@ -118,7 +119,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            *([Route("/metrics", metrics.endpoint)] if metrics else []),
+            # With a port of their own, `serve` answers /metrics there (app/metrics_server.py).
+            *([Route("/metrics", metrics.endpoint)] if metrics and config.metrics_port is None else []),
             *(graphiql.routes if graphiql else []),
             *sign_in_routes(database),
             *settings_page_routes(

@@ -98,6 +98,22 @@ def build_parser() -> argparse.ArgumentParser:
     export_events.add_argument("-o", "--output", metavar="FILE", help="write to FILE rather than stdout")
     events.set_defaults(command_name="events")
 
+    report = commands.add_parser("report", help="the launch's success metrics")
+    report_commands = report.add_subparsers(dest="report_command", required=True, metavar="REPORT")
+    adoption = report_commands.add_parser(
+        "adoption",
+        help="per organization: defaults set, projects configured, projects with AI scan and fix on (and "
+        "their change in the period), saves and the median time to configure",
+    )
+    adoption.add_argument("--org", metavar="SLUG", help="only this organization")
+    adoption.add_argument(
+        "--since",
+        metavar="TIME",
+        help="the period's start, ISO 8601 date or time, UTC unless it says (default: 30 days ago)",
+    )
+    adoption.add_argument("--json", action="store_true", help="JSON rather than a table")
+    report.set_defaults(command_name="report")
+
     demo = commands.add_parser("demo", help="create the demo organization 'demo'")
     demo.add_argument("--projects", type=int, default=50, help="how many projects (default: 50)")
     demo.add_argument(

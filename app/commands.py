@@ -32,6 +32,8 @@ from aisettings.models.tables import organization, utc_now
 from aisettings.schema.schema import build_schema
 
 from . import events
+from .adoption import UnknownOrganizationError, adoption_report, total
+from .adoption_output import as_json, table_lines
 from .config import DEMO_TOKEN_VARIABLE, Config, ConfigurationError
 from .database_url import shown
 from .demo import DEMO_OWNER, DEMO_SLUG, DemoExistsError, create_demo_organization
@@ -42,6 +44,7 @@ from .flags import FlagError, list_flags, set_flag
 from .importing import import_file, read_import_file
 from .logs import log_stray_output, logging_config
 from .metrics_directory import metrics_directory
+from .metrics_server import MetricsPortError, serve_metrics_in_background
 from .progress import progress
 from .sessions import create_sign_in_link
 from .tokens import TokenError, TokenInfo, create_token, expiry, list_tokens, revoke_token
@@ -49,6 +52,8 @@ from .tokens import TokenError, TokenInfo, create_token, expiry, list_tokens, re
 T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
+# `report adoption` without --since: the last 30 days.
+REPORT_PERIOD = dt.timedelta(days=30)
 
 
 class CommandError(Exception):
@@ -170,7 +175,16 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
         # The link holds a one-time code, not the token: it signs one browser in, and the access log
         # leaves query strings out anyway.
         logger.info("Settings page (the link signs a browser in once): %s/sign-in/link?code=%s", origin, link)
-    with metrics_directory(config.metrics_directory) if config.metrics else contextlib.nullcontext():
+    with contextlib.ExitStack() as metrics_running:
+        if config.metrics:
+            directory = metrics_running.enter_context(metrics_directory(config.metrics_directory))
+            if config.metrics_port is not None:
+                try:
+                    serve_metrics_in_background(config, args.host, config.metrics_port, directory)
+                except MetricsPortError as error:
+                    logger.error("%s The server does not start.", error)
+                    sys.exit(1)
+                logger.info("Metrics: http://%s:%s/metrics", args.host, config.metrics_port)
         uvicorn.run(
             "aisettings.app.main:create_app_from_environment",
             factory=True,
@@ -330,6 +344,22 @@ def _binary_output(path: str | None) -> Iterator[IO[bytes]]:
         return
     with Path(path).open("wb") as stream:
         yield stream
+
+
+def cmd_report(config: Config, args: argparse.Namespace) -> None:
+    since = utc_now() - REPORT_PERIOD if args.since is None else _time(args.since)
+    try:
+        rows = run_with_engine(config, lambda engine: adoption_report(engine, since, args.org))
+    except UnknownOrganizationError as error:
+        raise CommandError(str(error)) from None
+    if args.json:
+        print(json.dumps(as_json(rows, total(rows), since), indent=2))
+        return
+    print("\n".join(table_lines([*rows, total(rows)] if len(rows) != 1 else rows)))
+    print(
+        f"Since {since:%Y-%m-%d %H:%M} UTC; the time to configure is the median of the saves'.",
+        file=sys.stderr,
+    )
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> None:

@@ -23,6 +23,7 @@ DEMO_TOKEN_VARIABLE = "AISETTINGS_DEMO_TOKEN"
 ENVIRONMENTS = ("development", "production")
 # prometheus-client's own variable, which it reads when it is imported (app/metrics_directory.py).
 METRICS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
+MAX_PORT = 65_535
 # Where `cd web && npm ci` puts GraphiQL's and the settings page's files in a checkout; an installed wheel
 # holds its copies of them in the package (setup.py).
 # (A checkout is told by web/package.json, whether or not `npm ci` has run yet.)
@@ -117,6 +118,8 @@ class Config:
     # keep them for one another (`serve` makes a temporary one when the operator names none).
     metrics: bool = False
     metrics_directory: Path | None = None
+    # Serve /metrics on this port of `serve`'s host rather than beside the API (app/metrics_server.py).
+    metrics_port: int | None = None
     # Where unexpected errors are reported (app/error_tracking.py), with the sentry extra installed.
     sentry_dsn: str | None = None
     events: EventsConfig = field(default_factory=EventsConfig)
@@ -168,7 +171,9 @@ class Config:
             request_timeout_seconds=_positive_int(
                 environ, "AISETTINGS_REQUEST_TIMEOUT_SECONDS", cls.request_timeout_seconds
             ),
-            metrics=_flag(environ, "AISETTINGS_METRICS", False),
+            # A port for the metrics is asking for them.
+            metrics=_flag(environ, "AISETTINGS_METRICS", False) or "AISETTINGS_METRICS_PORT" in environ,
+            metrics_port=_port(environ, "AISETTINGS_METRICS_PORT"),
             metrics_directory=Path(environ[METRICS_DIRECTORY]) if environ.get(METRICS_DIRECTORY) else None,
             sentry_dsn=environ.get("SENTRY_DSN") or None,
             events=EventsConfig.from_environment(environ),
@@ -198,6 +203,15 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigurationError(f"{name} must be a positive whole number, not {raw!r}.")
     return int(raw)
+
+
+def _port(environ: Mapping[str, str], name: str) -> int | None:
+    if name not in environ:
+        return None
+    port = _positive_int(environ, name, 0)
+    if port > MAX_PORT:
+        raise ConfigurationError(f"{name} must be a TCP port, 1 to {MAX_PORT}, not {port}.")
+    return port
 
 
 def _positive_seconds(environ: Mapping[str, str], name: str, default: float) -> float:

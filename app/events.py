@@ -13,7 +13,7 @@ import os
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import IO, Any, Protocol
 import httpx
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
-from sqlalchemy import RowMapping, delete, insert, or_, select, update
+from sqlalchemy import RowMapping, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -60,7 +60,13 @@ class DeliveryFailed(Exception):
     """A sink did not take events (after its retries)."""
 
 
+# Told the kind of sink (stdout, file, webhook) that refused events after its retries: the metrics count it.
+DeliveryFailureHook = Callable[[str], None]
+
+
 class Sink(Protocol):
+    kind: str  # stdout, file or webhook: a bounded label of the metrics
+
     async def send(self, events: list[bytes]) -> None:
         """Delivers `events` (of one organization, in order) or raises DeliveryFailed."""
 
@@ -68,8 +74,9 @@ class Sink(Protocol):
 class LinesSink:
     """One JSON object a line, flushed after each batch."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], kind: str) -> None:
         self._stream = stream
+        self.kind = kind
 
     async def send(self, events: list[bytes]) -> None:
         self._stream.write(b"".join(event + b"\n" for event in events))
@@ -79,6 +86,8 @@ class LinesSink:
 class WebhookSink:
     """POSTs a JSON array of events (CloudEvents batch mode) and retries with exponential back-off until a
     2xx answer, `attempts` times at most."""
+
+    kind = "webhook"
 
     def __init__(self, client: httpx.AsyncClient, url: str, attempts: int, backoff_seconds: float) -> None:
         self._client = client
@@ -108,11 +117,11 @@ class WebhookSink:
 async def opened_sink(config: EventsConfig) -> AsyncIterator[Sink]:
     """The sink `config` names, open for a drain."""
     if config.sink == "stdout":
-        yield LinesSink(sys.stdout.buffer)
+        yield LinesSink(sys.stdout.buffer, "stdout")
     elif config.sink.startswith("file:"):
         stream = await asyncio.to_thread(Path(config.sink.removeprefix("file:")).open, "ab")
         try:
-            yield LinesSink(stream)
+            yield LinesSink(stream, "file")
         finally:
             stream.close()
     else:
@@ -181,7 +190,9 @@ class Lease:
             )
 
 
-async def drain(engine: AsyncEngine, sink: Sink, lease: Lease) -> DrainReport:
+async def drain(
+    engine: AsyncEngine, sink: Sink, lease: Lease, failed: DeliveryFailureHook | None = None
+) -> DrainReport:
     """Delivers every undelivered event, oldest first, each organization's in order: an organization whose
     events its sink refused keeps them, and its later ones, for the next drain. `lease` (held) is renewed
     before each delivery; a drain that lost it stops.
@@ -204,6 +215,8 @@ async def drain(engine: AsyncEngine, sink: Sink, lease: Lease) -> DrainReport:
             except DeliveryFailed as error:
                 held_back.add(organization_id)
                 report.failures.append(f"organization {organization_id}: {error}")
+                if failed is not None:
+                    failed(sink.kind)
                 continue
             await _mark_delivered(engine, [row["id"] for row in group])
             report.delivered += len(group)
@@ -237,6 +250,13 @@ async def _mark_delivered(engine: AsyncEngine, ids: list[int]) -> None:
         )
 
 
+async def backlog(engine: AsyncEngine) -> int:
+    """How many events wait for delivery (a count over the index on delivered_at)."""
+    statement = select(func.count()).select_from(outbox_event).where(outbox_event.c.delivered_at.is_(None))
+    async with single_read(engine) as connection:
+        return int((await connection.execute(statement)).scalar_one())
+
+
 async def export(engine: AsyncEngine, since: dt.datetime, stream: IO[bytes]) -> int:
     """Writes every event since `since`, delivered or not, as JSON lines (for backfills); how many."""
     statement = select(outbox_event).where(outbox_event.c.time >= since).order_by(outbox_event.c.id)
@@ -257,17 +277,19 @@ async def prune(engine: AsyncEngine, retention: dt.timedelta) -> int:
     return result.rowcount
 
 
-async def deliver(engine: AsyncEngine, config: EventsConfig, lease: Lease) -> tuple[DrainReport, int] | None:
+async def deliver(
+    engine: AsyncEngine, config: EventsConfig, lease: Lease, failed: DeliveryFailureHook | None = None
+) -> tuple[DrainReport, int] | None:
     """One round of delivery under `lease`: drains to the configured sink, then prunes what is past the
     retention (how many); None when another holds the lease."""
     if not await lease.take():
         return None
     async with opened_sink(config) as sink:
-        report = await drain(engine, sink, lease)
+        report = await drain(engine, sink, lease, failed)
     return report, await prune(engine, config.retention)
 
 
-async def relay(engine: AsyncEngine, config: EventsConfig) -> None:
+async def relay(engine: AsyncEngine, config: EventsConfig, failed: DeliveryFailureHook | None = None) -> None:
     """The relay of a `serve` worker: every `relay_seconds`, a round of delivery when this worker holds the
     lease or can take it (it keeps it while it lives: one relay delivers at a time). Runs until cancelled,
     then releases the lease."""
@@ -275,7 +297,7 @@ async def relay(engine: AsyncEngine, config: EventsConfig) -> None:
     try:
         while True:
             try:
-                done = await deliver(engine, config, lease)
+                done = await deliver(engine, config, lease, failed)
                 if done is not None and done[0].failures:
                     logger.warning("Events stay undelivered: %s", "; ".join(done[0].failures))
             except Exception:

@@ -25,11 +25,13 @@ from prometheus_client import (
     multiprocess,
 )
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import events
 from .request_facts import GraphQLFacts, recorded_graphql_facts
 
 # Up to the 2 s of the latency alert (README, "Operating it") and the request timeout's 30 s.
@@ -39,6 +41,7 @@ SERVER_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"})
 _CODE = re.compile(r"[A-Z][A-Z_]{0,39}")
 UNMATCHED = "unmatched"
 M = TypeVar("M", Counter, Histogram)
+logger = logging.getLogger(__name__)
 _LIVE_GAUGE = re.compile(r"gauge_live\w*_(\d+)\.db")
 
 
@@ -47,6 +50,7 @@ class Metrics:
 
     def __init__(self, multiprocess_directory: Path | None) -> None:
         self._directory = multiprocess_directory
+        self._engine: AsyncEngine | None = None
         self._registry = CollectorRegistry()
         registry = None if multiprocess_directory else self._registry
         self.request_duration = Histogram(
@@ -88,6 +92,19 @@ class Metrics:
             ["cause"],
             registry=registry,
         )
+        self.outbox_backlog = Gauge(
+            "aisettings_outbox_backlog",
+            "Analytics events in the outbox not yet delivered, counted when /metrics is scraped.",
+            registry=registry,
+            multiprocess_mode="mostrecent",
+        )
+        self.delivery_failures = Counter(
+            "aisettings_outbox_delivery_failures",
+            "Batches of events (one organization's) a sink refused after its retries, by sink kind "
+            "(stdout, file, webhook); they stay in the outbox for the next round.",
+            ["sink"],
+            registry=registry,
+        )
         self.flag_evaluations = Counter(
             "aisettings_flag_evaluations",
             "Feature flag evaluations by flag and result (on, off).",
@@ -101,7 +118,9 @@ class Metrics:
         self._cache_results = _Children(self.response_cache)
 
     def watch(self, engine: AsyncEngine) -> None:
-        """Counts `engine`'s connections in use, and the requests the database could not serve."""
+        """Counts `engine`'s connections in use, and the requests the database could not serve; counts
+        the outbox's backlog in its database when scraped."""
+        self.count_backlog_in(engine)
         event.listen(engine.sync_engine, "checkout", self._checked_out)
         event.listen(engine.sync_engine, "checkin", self._checked_in)
         logging.getLogger("aisettings.unavailable").addHandler(self._unavailable_counter)
@@ -119,6 +138,13 @@ class Metrics:
 
     def _checked_in(self, *_: Any) -> None:
         self.connections_in_use.dec()
+
+    def count_backlog_in(self, engine: AsyncEngine) -> None:
+        """Where the outbox is, for its backlog at each scrape."""
+        self._engine = engine
+
+    def delivery_failed(self, sink_kind: str) -> None:
+        self.delivery_failures.labels(sink_kind).inc()
 
     def flag_evaluated(self, key: str, on: bool) -> None:
         self.flag_evaluations.labels(key, "on" if on else "off").inc()
@@ -138,7 +164,18 @@ class Metrics:
 
     async def endpoint(self, _: Request) -> Response:
         """/metrics: the text format Prometheus scrapes."""
+        await self._count_backlog()
         return Response(self.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+    async def _count_backlog(self) -> None:
+        """The backlog as the database has it now; left at its last value when the database cannot say
+        (a scrape must answer all the same, and the database's own metrics tell why)."""
+        if self._engine is None:
+            return
+        try:
+            self.outbox_backlog.set(await events.backlog(self._engine))
+        except (SQLAlchemyError, OSError):
+            logger.warning("The outbox's backlog could not be counted for /metrics.", exc_info=True)
 
     def exposition(self) -> bytes:
         if self._directory is None:

@@ -51,3 +51,10 @@ MAX_BODY_BYTES = 1_048_576
 # How deep `variables` and `extensions` may nest: the schema's deepest input is 4 levels; orjson writes at
 # most 255 (the response cache's key), and graphql-core's coercion and our text check recurse in Python.
 MAX_PARAMETER_DEPTH = 32
+
+# The settings page's reports of its saves (recordSettingsSaved), per browser session or API token: more
+# than a person saves, few enough that a script cannot flood the analytics events. The time a save took
+# is at most a day (a draft older than a session is no measure of configuring).
+MAX_SAVE_REPORTS = 30
+SAVE_REPORTS_WINDOW_SECONDS = 600
+MAX_TIME_TO_COMPLETE_MILLISECONDS = 86_400_000

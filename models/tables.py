@@ -276,3 +276,14 @@ outbox_lease = Table(
     Column("holder", String(128), nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
 )
+
+# Fixed-window counters of limits that must hold across workers and hosts (models/rate_limits.py): one row
+# per limited thing (e.g. a session's reports of saves), its count since the window started.
+rate_limit = Table(
+    "rate_limit",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("window_started_at", UTCDateTime, nullable=False),
+    Column("count", Integer, nullable=False),
+    Index(None, "window_started_at"),
+)

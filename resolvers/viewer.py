@@ -39,6 +39,9 @@ class Viewer:
     # when the request began: together with the scopes, what a cached answer must match to be served.
     token_hash: str
     data_version: int
+    # The hash of the secret the request presented: its browser session's, else its token's. Limits per
+    # session (models/rate_limits.py) count by it; it is no key of cached answers.
+    credential_hash: str
 
     def may(self, permission: Permission, organization_id: int) -> bool:
         return organization_id == self.organization_id and PERMISSION_SCOPES[permission] in self.scopes
@@ -118,7 +121,8 @@ async def has_expired(engine: AsyncEngine, token: str) -> bool:
 
 
 async def _viewer(engine: AsyncEngine, read: FrequentRead, secret: str) -> Viewer | None:
-    row = await read.one_or_none(engine, {"secret_hash": hash_token(secret)})
+    secret_hash = hash_token(secret)
+    row = await read.one_or_none(engine, {"secret_hash": secret_hash})
     now = utc_now()
     if row is None or row.get("kind", SESSION) != SESSION or row.get("expires_at", now) < now:
         return None
@@ -134,4 +138,5 @@ async def _viewer(engine: AsyncEngine, read: FrequentRead, secret: str) -> Viewe
         scopes=granted_scopes(row["role"], row["scopes"]),
         token_hash=row["hashed_secret"],
         data_version=row["data_version"],
+        credential_hash=secret_hash,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from .mutations import organization_settings, project_settings, repositories, save_settings
+from .mutations import organization_settings, project_settings, repositories, save_settings, settings_saved
 
 
 @strawberry.type(description="Writes. Each mutation is one transaction, recorded in the audit log.")
@@ -19,3 +19,4 @@ class Mutation:
     update_repository = repositories.update_repository
     remove_repository = repositories.remove_repository
     bulk_update_repositories = repositories.bulk_update_repositories
+    record_settings_saved = settings_saved.record_settings_saved

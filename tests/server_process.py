@@ -43,7 +43,7 @@ async def server_process(
     """`aisettings serve` on `database_url` and a free port with `workers`, the `environment` variables
     and the further `arguments` given, ready (its /readyz answers 200); its output goes to `log`. Killed
     at the end if it still runs. `cli` runs the command line (tests/extra_settings.py has another)."""
-    port = _free_port()
+    port = free_port()
     with log.open("ab") as output:
         process = await asyncio.create_subprocess_exec(
             *cli,
@@ -69,7 +69,7 @@ async def server_process(
         await process.wait()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     # A port the system hands out, so that parallel runs never share one.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -74,6 +74,9 @@ async function organizationPageFlow({ page }) {
   expect(await page.getByTestId('summary-overrides').innerText(), String(summary.projectsWithOverrides), 'summary: with overrides');
   expect(await page.getByTestId('summary-fixes').innerText(), String(summary.fixEnabledCount), 'summary: AI fixes on');
   await page.getByRole('img', { name: /Stopping points:/ }).waitFor();
+  const fixesShare = Math.round((100 * summary.fixEnabledCount) / summary.projectCount);
+  const adoption = await page.getByRole('img', { name: /AI adoption:/ }).getAttribute('aria-label');
+  expect(adoption.includes(`AI fixes on ${fixesShare}% (${summary.fixEnabledCount} of ${summary.projectCount})`), true, `adoption chart: ${adoption}`);
   const withOverrides = await rows.filter({ has: page.getByTestId('custom-settings-badge') }).count();
   const overriding = (await projectsBySlug(tokens.owner)).filter((p) => p.hasOverrides).length;
   expect(withOverrides, overriding, 'rows with the Custom Settings badge');
@@ -115,6 +118,8 @@ async function saveFlow({ page }) {
   const before = await organizationSettings(tokens.owner);
   const audit = await auditEntries(tokens.owner);
   const inForce = (await projectBySlug(tokens.owner, 'project-00001')).effectiveSettings;
+  const reportsBefore = saveSuccessEvents().length;
+  const started = performance.now();
   // The organization: automatic fixes on (by keyboard), stopping point Merge.
   await page.getByTestId('fix-enabled-toggle').press('Space');
   await page.getByTestId('stopping-point-select').selectOption('merge');
@@ -147,6 +152,12 @@ async function saveFlow({ page }) {
   expect(batches.size, 1, 'new audit batches');
   expect(JSON.stringify(newEntries.map((e) => e.action).sort()),
     JSON.stringify(['ORGANIZATION_SETTINGS_UPDATED', 'PROJECT_SETTINGS_UPDATED', 'PROJECT_SETTINGS_UPDATED']), 'the batch holds the organization and both projects');
+  // The page reported the save: exactly one ai_settings_save_success event, timed from the first edit.
+  const reports = saveSuccessEvents().slice(reportsBefore);
+  expect(reports.length, 1, 'save_success events of one save');
+  expect(reports[0]?.data.settings_type, 'organization', 'the saved settings\' type');
+  const took = reports[0]?.data.time_to_complete;
+  expect(Number.isInteger(took) && took >= 0 && took <= performance.now() - started, true, `time to complete (${took} ms) within the flow`);
   // The page shows what the API read back: no draft left, the row's badge, the organization's values.
   expect(await page.getByTestId('fix-enabled-toggle').getAttribute('aria-checked'), 'true', 'fixes switch after save');
   expect(await page.getByTestId('draft-count').count(), 0, 'no draft left');
@@ -469,6 +480,12 @@ async function phoneFlow({ page }) {
 }
 
 // --- Helpers ---------------------------------------------------------------------------------------
+
+// The ai_settings_save_success events in the outbox, oldest first, as `aisettings events export` prints them.
+function saveSuccessEvents() {
+  const lines = execFileSync(cli, ['events', 'export', '--since', '2000-01-01'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return lines.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((event) => event.type === 'ai_settings_save_success');
+}
 
 function createToken(login) {
   return execFileSync(cli, ['token', 'create', '--org', ORG, '--user', login, '--name', `browser-${login}-${Date.now()}`], {

@@ -16,6 +16,7 @@ class UserErrorCode(enum.Enum):
     DUPLICATE = "DUPLICATE"
     CONFLICTING_INPUT = "CONFLICTING_INPUT"
     FORBIDDEN = "FORBIDDEN"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 @dataclass(frozen=True)

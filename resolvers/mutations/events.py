@@ -8,13 +8,16 @@ a committed one exactly one per changed object:
   nothing before), `disabled` (it overrides nothing now) or `modified`; inheritance_broken when a
   setting it inherited is overridden now;
 - `ai_settings_repository_config`: one per repository added, removed, or whose aiEnabled or
-  branchPatterns change.
+  branchPatterns change;
+- `ai_settings_save_success`: one per save the settings page reports (settings_saved.py), with the kind
+  of settings saved and the milliseconds from the draft's first edit to the save's success.
 
 app/events.py wraps them in CloudEvents envelopes and delivers them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -32,6 +35,15 @@ ORG_CHANGED = "ai_settings_org_changed"
 PROJECT_OVERRIDE = "ai_settings_project_override"
 REPOSITORY_CONFIG = "ai_settings_repository_config"
 SAVE_SUCCESS = "ai_settings_save_success"
+
+
+class SavedSettingsType(enum.Enum):
+    """What a save the settings page reports was about (the event's settings_type)."""
+
+    ORGANIZATION = "organization"
+    PROJECT = "project"
+    REPOSITORY = "repository"
+    BULK = "bulk"
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,11 @@ def repository_event(action: Literal["added", "removed", "modified"], record: Re
         "branch_pattern": list(record.branch_patterns),
     }
     return Event(REPOSITORY_CONFIG, data)
+
+
+def save_success_event(settings_type: SavedSettingsType, time_to_complete_milliseconds: int) -> Event:
+    data = {"settings_type": settings_type.value, "time_to_complete": time_to_complete_milliseconds}
+    return Event(SAVE_SUCCESS, data)
 
 
 async def write_events(

@@ -28,6 +28,7 @@ register_enum(
         "DUPLICATE": "The project already has this repository, or the call names a project twice.",
         "CONFLICTING_INPUT": "Fields that exclude each other were both given, or neither.",
         "FORBIDDEN": "The token may see the object but lacks the scope to change it.",
+        "RATE_LIMITED": "Too many such calls from this session or token lately; try again later.",
     },
 )
 

@@ -58,6 +58,7 @@ def test_the_database_timeouts_follow_the_environment(
         {"AISETTINGS_DB_POOL_TIMEOUT": "0"},
         {"AISETTINGS_DB_CONNECT_TIMEOUT": "soon"},
         {"AISETTINGS_DB_CONNECT_TIMEOUT": "inf"},
+        {"AISETTINGS_METRICS_PORT": "70000"},
     ],
     ids=[
         "unknown environment",
@@ -67,6 +68,7 @@ def test_the_database_timeouts_follow_the_environment(
         "no time",
         "not seconds",
         "forever",
+        "no port",
     ],
 )
 def test_a_wrong_value_is_a_configuration_error_naming_the_variable(environ: dict[str, str]) -> None:
@@ -74,6 +76,12 @@ def test_a_wrong_value_is_a_configuration_error_naming_the_variable(environ: dic
 
     with pytest.raises(ConfigurationError, match=name):
         Config.from_environment(environ)
+
+
+def test_a_metrics_port_turns_the_metrics_on() -> None:
+    config = Config.from_environment({"AISETTINGS_METRICS_PORT": "9100"})
+
+    assert (config.metrics, config.metrics_port) == (True, 9100)
 
 
 def test_trusted_documents_only_without_documents_refuses_to_start(tmp_path: Path) -> None:

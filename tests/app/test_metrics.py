@@ -4,25 +4,32 @@ client made up; without the setting, there is no /metrics."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
+import socket
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.app import events
 from aisettings.app.asgi import create_app
-from aisettings.app.config import Config
+from aisettings.app.config import Config, EventsConfig
+from aisettings.app.metrics import Metrics
 from aisettings.app.rest.routes import ORGANIZATION_SETTINGS, PREFIX
 from aisettings.models.database import create_engine
+from tests.cli import run_cli
 from tests.conftest import LimitedClient
 from tests.factories import make_organization, make_project, make_token
-from tests.graphql import document, post, project_id
-from tests.server_process import server_process
+from tests.graphql import document, mutation, organization_id, post, project_id
+from tests.server_process import CLI, free_port, server_process
 
 DURATION_COUNT = "aisettings_request_duration_seconds_count"
+update_organization_settings = mutation(document("UpdateOrganizationSettings"), "updateOrganizationSettings")
 REST_SETTINGS = PREFIX + ORGANIZATION_SETTINGS
 
 
@@ -163,3 +170,81 @@ async def test_serve_removes_the_directory_it_made_for_its_workers_when_it_stops
         await server.process.wait()
 
     assert not made.exists()
+
+
+async def test_the_outbox_backlog_is_the_undelivered_events_when_scraped(
+    limited_client: LimitedClient,
+    engine: AsyncEngine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    database_environment: None,
+) -> None:
+    client = limited_client(metrics=True)
+    org = await make_organization(engine)
+    token = await make_token(engine, org)
+    changes = {"fixEnabled": True, "stoppingPoint": "MERGE"}  # two events
+    await update_organization_settings(client, token, organizationId=organization_id(org), **changes)
+
+    waiting = (await client.get("/metrics")).text
+    monkeypatch.setenv("AISETTINGS_EVENTS_SINK", f"file:{tmp_path / 'events.jsonl'}")
+    assert await run_cli("events", "drain") == 0
+    delivered = (await client.get("/metrics")).text
+
+    assert value(waiting, "aisettings_outbox_backlog") == 2
+    assert value(delivered, "aisettings_outbox_backlog") == 0
+
+
+async def test_a_refused_delivery_counts_as_a_failure_of_its_kind_of_sink(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    org = await make_organization(engine)
+    token = await make_token(engine, org)
+    await update_organization_settings(client, token, organizationId=organization_id(org), fixEnabled=True)
+    metrics = Metrics(None)
+    closed_port = EventsConfig(sink="http://127.0.0.1:1/events", webhook_attempts=1)
+
+    await events.deliver(engine, closed_port, events.Lease(engine), metrics.delivery_failed)
+
+    exposition = metrics.exposition().decode()
+    assert value(exposition, "aisettings_outbox_delivery_failures_total", sink="webhook") == 1
+
+
+async def test_a_metrics_port_of_their_own_serves_every_workers_metrics_and_the_api_port_none(
+    database_url: str, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    org = await make_organization(engine)
+    token = await make_token(engine, org)
+    metrics_port = free_port()
+    environment = {"AISETTINGS_METRICS_PORT": str(metrics_port), "TMPDIR": str(tmp_path)}
+    async with server_process(
+        database_url, tmp_path / "serve.log", workers=2, environment=environment
+    ) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            await update_organization_settings(
+                client, token, organizationId=organization_id(org), fixEnabled=True
+            )
+            on_the_api_port = await client.get("/metrics")
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{metrics_port}") as client:
+            exposition = (await client.get("/metrics")).text
+
+    assert on_the_api_port.status_code == 404
+    operation = {"route": "/graphql", "operation": "UpdateOrganizationSettings"}
+    assert value(exposition, DURATION_COUNT, **operation) == 1
+    assert value(exposition, "aisettings_outbox_backlog") == 1
+
+
+async def test_a_metrics_port_that_is_taken_stops_serve_and_says_why(
+    database_url: str, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        environment = {**os.environ, "DATABASE_URL": database_url, "AISETTINGS_METRICS_PORT": str(port)}
+        serve = await asyncio.create_subprocess_exec(
+            *CLI, "serve", "--port", str(free_port()), env=environment, stderr=asyncio.subprocess.PIPE
+        )
+        _, error = await asyncio.wait_for(serve.communicate(), timeout=60)
+
+    assert serve.returncode == 1
+    assert f"/metrics cannot be served on 127.0.0.1:{port}" in error.decode()

@@ -103,6 +103,7 @@ def variables_for(name: str, operation: str, given: dict[str, Any]) -> dict[str,
             "repositoryIds": [given["repository_id"]],
             "branchPatterns": ["main", "release/*"],
         },
+        "RecordSettingsSaved": {"settingsType": "ORGANIZATION", "timeToCompleteMilliseconds": 1200},
     }
     lookups: dict[str, dict[str, Any]] = {
         "RepositorySettings": {"provider": "GITHUB", "name": "ACME/Web"},

@@ -26,6 +26,7 @@ function initialState(view) {
     details: {}, // by project slug: { project, repositories, loading, error }
     expanded: {}, // project slug -> true
     draft: { organization: {}, projects: {} }, // projects: id -> { slug, override, changes }
+    draftStartedAt: null, // performance.now() of the draft's first edit: a save reports the time it took
     save: { status: 'idle', messages: [] },
     selection: { all: false, slugs: {} }, // slug -> project id
     bulk: { setting: 'fix_enabled', value: 'on', status: 'idle', preview: null, messages: [] },
@@ -128,7 +129,7 @@ export function createStore(request, view) {
     const draft = { ...get().draft.organization };
     if (sameValue(value, stored)) delete draft[field];
     else draft[field] = value;
-    set({ draft: { ...get().draft, organization: draft }, save: { status: 'idle', messages: [] } });
+    setDraft({ ...get().draft, organization: draft });
   }
 
   function lockedSettings() {
@@ -157,7 +158,7 @@ export function createStore(request, view) {
       }
       drafts[stored.id] = { slug, override: on, changes };
     }
-    set({ draft: { ...get().draft, projects: drafts }, save: { status: 'idle', messages: [] } });
+    setDraft({ ...get().draft, projects: drafts });
   }
 
   function setProjectValue(slug, field, value) {
@@ -165,11 +166,28 @@ export function createStore(request, view) {
     const drafts = { ...get().draft.projects };
     const current = drafts[stored.id] ?? { slug, override: true, changes: {} };
     drafts[stored.id] = { ...current, changes: { ...current.changes, [field]: value } };
-    set({ draft: { ...get().draft, projects: drafts }, save: { status: 'idle', messages: [] } });
+    setDraft({ ...get().draft, projects: drafts });
+  }
+
+  // An edit of the draft; the first one starts the clock of the save that follows.
+  function setDraft(draft) {
+    const draftStartedAt = get().draftStartedAt ?? performance.now();
+    set({ draft, draftStartedAt, save: { status: 'idle', messages: [] } });
   }
 
   function discardDraft() {
-    set({ draft: { organization: {}, projects: {} }, save: { status: 'idle', messages: [] } });
+    set({ draft: { organization: {}, projects: {} }, draftStartedAt: null, save: { status: 'idle', messages: [] } });
+  }
+
+  // The launch's analytics: one ai_settings_save_success event per save. A report the API refuses (its
+  // rate limit) or cannot take changes nothing for the user, whose settings are saved.
+  async function reportSaved(settingsType, startedAt) {
+    const timeToCompleteMilliseconds = Math.max(0, Math.round(performance.now() - (startedAt ?? performance.now())));
+    try {
+      await request('RecordSettingsSaved', { input: { settingsType, timeToCompleteMilliseconds } });
+    } catch {
+      // Analytics only: nothing to tell the user.
+    }
   }
 
   function saveInput() {
@@ -200,9 +218,10 @@ export function createStore(request, view) {
       set({ save: { status: stale ? 'conflict' : 'failed', messages } });
       return;
     }
-    // Shown as saved only once the values are read back from the API.
-    set({ draft: { organization: {}, projects: {} } });
-    await reloadAll();
+    // Shown as saved only once the values are read back from the API (and the save reported).
+    const startedAt = get().draftStartedAt;
+    set({ draft: { organization: {}, projects: {} }, draftStartedAt: null });
+    await Promise.all([reloadAll(), reportSaved(input.organization ? 'ORGANIZATION' : 'PROJECT', startedAt)]);
     const changed = (input.organization ? 1 : 0) + input.projects.length;
     set({ save: { status: 'saved', messages: [`Saved: ${changed === 1 ? 'one change' : `${changed} changes`} in one batch.`] } });
   }

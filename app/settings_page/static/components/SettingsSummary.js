@@ -1,6 +1,8 @@
-// How the organization's projects run, counted by the API over all of them; stopping points as a bar.
+// How the organization's projects run, counted by the API over all of them; stopping points as a bar, and
+// the adoption of scanning and fixes (AdoptionChart).
 import { html } from '../vendor/preact-htm.js';
 import { STOPPING_POINTS } from '../store.js';
+import { AdoptionChart } from './AdoptionChart.js';
 
 export function SettingsSummary({ summary }) {
   const total = summary.projectCount;
@@ -32,6 +34,7 @@ export function SettingsSummary({ summary }) {
           ${counts.map((c) => html`<li><span class=${`legend-swatch bar-${c.option}`} aria-hidden="true"></span>${c.label} <strong>${c.count}</strong></li>`)}
         </ul>
       </div>
+      <${AdoptionChart} summary=${summary} />
     </section>
   `;
 }
