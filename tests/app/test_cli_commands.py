@@ -576,7 +576,7 @@ async def test_db_current_prints_the_head_revision(capsys: pytest.CaptureFixture
     status = await run_cli("db", "current")
 
     assert status == 0
-    assert capsys.readouterr().out.strip() == "Current revision: 0008"
+    assert capsys.readouterr().out.strip() == "Current revision: 0009"
 
 
 # --- help ----------------------------------------------------------------------------------------------
