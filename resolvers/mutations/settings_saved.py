@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from aisettings.models import rate_limits
+from aisettings.models.access import Permission
 from aisettings.models.limits import (
     MAX_SAVE_REPORTS,
     MAX_TIME_TO_COMPLETE_MILLISECONDS,
@@ -20,9 +21,18 @@ from aisettings.resolvers.context import Context
 
 from .errors import UserErrorCode, fail
 from .events import SavedSettingsType, save_success_event
+from .targets import authorize
 from .unit_of_work import mutation_unit
 
 TIME_TO_COMPLETE = ["input", "timeToCompleteMilliseconds"]
+SETTINGS_TYPE = ["input", "settingsType"]
+# The permission each kind of save needs (the mutations' own).
+SAVED_WITH = {
+    SavedSettingsType.ORGANIZATION: Permission.ADMINISTER_ORGANIZATION,
+    SavedSettingsType.PROJECT: Permission.ADMINISTER_PROJECTS,
+    SavedSettingsType.REPOSITORY: Permission.ADMINISTER_PROJECTS,
+    SavedSettingsType.BULK: Permission.ADMINISTER_PROJECTS,
+}
 WINDOW = dt.timedelta(seconds=SAVE_REPORTS_WINDOW_SECONDS)
 RATE_LIMITED = (
     f"This session reported more than {MAX_SAVE_REPORTS} saves in {SAVE_REPORTS_WINDOW_SECONDS // 60} "
@@ -41,6 +51,8 @@ async def record_settings_saved(
             "(a day).",
         )
     viewer = context.viewer
+    # Only who may make such a save reports one: a member's report would be an invented event.
+    authorize(viewer, viewer.organization_id, SAVED_WITH[settings_type], SETTINGS_TYPE)
     async with mutation_unit(context) as unit:
         key = f"settings-saved:{viewer.credential_hash}"
         if not await rate_limits.take(unit.connection, key, MAX_SAVE_REPORTS, WINDOW, utc_now()):

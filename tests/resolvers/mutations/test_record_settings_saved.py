@@ -16,6 +16,7 @@ from aisettings.app.config import Config
 from aisettings.app.sessions import SESSION_COOKIE
 from aisettings.models.database import create_engine
 from aisettings.models.limits import MAX_SAVE_REPORTS, MAX_TIME_TO_COMPLETE_MILLISECONDS
+from aisettings.models.tables import Role
 from tests.events import exported_data, exported_events
 from tests.factories import make_organization, make_token
 from tests.graphql import document, error_fields_and_codes, mutation
@@ -100,6 +101,23 @@ async def test_a_time_out_of_bounds_is_refused_and_writes_nothing(
 
     assert error_fields_and_codes(payload) == [(["input", "timeToCompleteMilliseconds"], "INVALID_VALUE")]
     assert payload["recorded"] is False
+    assert await exported_events(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "settings_type"),
+    [(Role.MEMBER, "PROJECT"), (Role.MEMBER, "ORGANIZATION"), (Role.ADMIN, "ORGANIZATION")],
+)
+async def test_who_may_not_make_such_a_save_may_not_report_one(
+    client: httpx.AsyncClient, engine: AsyncEngine, tmp_path: Path, role: Role, settings_type: str
+) -> None:
+    token = await make_token(engine, await make_organization(engine), role=role)
+
+    payload = await record_settings_saved(
+        client, token, settingsType=settings_type, timeToCompleteMilliseconds=1000
+    )
+
+    assert error_fields_and_codes(payload) == [(["input", "settingsType"], "FORBIDDEN")]
     assert await exported_events(tmp_path) == []
 
 
