@@ -93,7 +93,7 @@ async def run_cli(database_url: str, *arguments: str) -> None:
 
 async def count_statements(engine: AsyncEngine, database_url: str, token: str) -> None:
     """The SQL statements of each kind of request, counted in-process (same code, same database)."""
-    app = create_app(Config(database_url=database_url, response_cache_bytes=0), engine=engine)
+    app = create_app(Config(database_url=database_url, answer_caches=False), engine=engine)
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
 

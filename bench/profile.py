@@ -41,7 +41,7 @@ async def profile_tree(database_url: str, projects: int) -> None:
     await migrate.upgrade(engine)
     await create_demo_organization(engine, projects, 3, replace=True)
     token = await create_token(engine, DEMO_SLUG, DEMO_OWNER, name="profile")
-    app = create_app(Config(database_url=database_url, response_cache_bytes=0), engine=engine)
+    app = create_app(Config(database_url=database_url, answer_caches=False), engine=engine)
     headers = {"Authorization": f"Bearer {token}"}
     profiler = cProfile.Profile()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://profile") as client:
