@@ -20,7 +20,7 @@ from aisettings.app.tokens import create_token
 from aisettings.models import migrate
 from aisettings.models.database import create_engine
 
-from .measure import PAGE, TREE
+from .documents import PAGE, TREE
 
 REQUESTS = 10
 

@@ -1,0 +1,70 @@
+"""The tree's full HTTP round trip against `orjson.dumps` of the same answer, timed interleaved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from .client import BenchClient
+from .timing import interleaved_medians
+
+# A server's work after it answered (Node's or Python's garbage collection, on the other core) ends
+# before the next call is timed: measured, it tripled the median of the encoding that followed.
+SETTLE_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class TreeRequest:
+    client: BenchClient
+    document: str
+    variables: dict[str, Any]
+
+    def send(self) -> bytes:
+        return self.client.raw(self.document, self.variables)
+
+    def answer(self) -> Any:
+        """The answer, parsed: what orjson encodes as the reference."""
+        answer = orjson.loads(self.send())
+        if "errors" in answer:
+            raise RuntimeError(f"the tree request failed: {answer['errors']}")
+        return answer
+
+
+@dataclass(frozen=True)
+class TreeTiming:
+    seconds: float  # median of the round trips
+    encode_seconds: float  # median of orjson.dumps of the answer, timed between them
+    size: int  # the answer's bytes
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.encode_seconds
+
+    def __str__(self) -> str:
+        return (
+            f"{self.seconds * 1000:.1f} ms = {self.ratio:.1f}x orjson.dumps "
+            f"({self.encode_seconds * 1000:.2f} ms, {self.size / 1e6:.2f} MB)"
+        )
+
+
+def time_trees(requests: list[TreeRequest], repetitions: int) -> list[TreeTiming]:
+    """Each request `repetitions` times (after one to warm up), in turn with the others and with the
+    encodings of all their answers, so that a slow spell of the machine weighs on all alike."""
+    answers = [request.answer() for request in requests]
+    encodings: list[Callable[[], object]] = [_encoding(answer) for answer in answers]
+    medians = interleaved_medians(
+        [*(request.send for request in requests), *encodings], repetitions, SETTLE_SECONDS
+    )
+    return [
+        TreeTiming(seconds, encode_seconds, len(orjson.dumps(answer)))
+        for seconds, encode_seconds, answer in zip(
+            medians[: len(requests)], medians[len(requests) :], answers, strict=True
+        )
+    ]
+
+
+def _encoding(answer: Any) -> Callable[[], object]:
+    return lambda: orjson.dumps(answer)
