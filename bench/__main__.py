@@ -7,7 +7,8 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from .measure import NO_CACHES_NO_FAST_PATHS, Options, run_benchmarks
+from .environments import NO_CACHES_NO_FAST_PATHS
+from .measure import Options, run_benchmarks
 from .peer import DEFAULT_FOLDER
 
 
@@ -31,6 +32,9 @@ def main() -> None:
         "database is PostgreSQL",
     )
     parser.add_argument("--no-peer", action="store_true", help="leave the peer out")
+    parser.add_argument(
+        "--profile-seconds", type=int, default=5, help="profile of the small query's layers (5; 0: none)"
+    )
     args = parser.parse_args()
     environment = {
         **(NO_CACHES_NO_FAST_PATHS if args.no_caches_no_fast_paths else {}),
@@ -39,7 +43,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
         peer = None if args.no_peer else args.peer
-        options = Options(url, args.projects, args.repetitions, environment, args.throughput_seconds, peer)
+        options = Options(
+            url,
+            args.projects,
+            args.repetitions,
+            environment,
+            args.throughput_seconds,
+            peer,
+            args.profile_seconds,
+        )
         asyncio.run(run_benchmarks(options))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from tests.server_process import CLI, server_process
 
 from .client import BenchClient
 from .documents import PAGE, TREE
+from .environments import ANSWER_CACHES_OFF, PRODUCTION
 from .pages import PagesFigures, walk_pages
 from .peer import PeerServer, PeerUnavailable, peer_server
 from .statements import count_statements
@@ -26,17 +28,6 @@ from .targets import Scorecard
 from .throughput import Throughput, measure_throughput, peer_throughput
 from .tree import TreeRequest, TreeTiming, time_trees
 from .writes import WritesTiming, time_writes
-
-# Every cache of answers off: each request computed from the database (parsing, validation stay cached).
-ANSWER_CACHES_OFF = {"AISETTINGS_ANSWER_CACHES": "0"}
-# What an operator runs: production's defaults, observability on (request ids and errors always are).
-PRODUCTION = {"AISETTINGS_ENV": "production", "AISETTINGS_METRICS": "1"}
-# Everything a worker caches or completes the fast way, off: parsing, validation, answers, fast fields.
-NO_CACHES_NO_FAST_PATHS = {
-    **ANSWER_CACHES_OFF,
-    "AISETTINGS_DOCUMENT_CACHE_SIZE": "0",
-    "AISETTINGS_FAST_EXECUTION": "0",
-}
 
 
 @dataclass(frozen=True)
@@ -47,6 +38,7 @@ class Options:
     environment: Mapping[str, str]  # of every server of ours, over the settings each figure asks for
     throughput_seconds: int
     peer: Path | None  # the peer's folder, or None to leave it out
+    profile_seconds: int  # of the small query's layers under wrk; 0: no profile
 
 
 @dataclass
@@ -79,6 +71,8 @@ async def run_benchmarks(options: Options) -> None:
     print(f"SQL statements: {counts}")
     scorecard.add(f"SQL statements {counts}", "constant", counts.constant)
     await engine.dispose()
+    if options.profile_seconds:
+        await profile_layers(options.database_url, options.profile_seconds)
     scorecard.print(f"Targets ({engine.dialect.name}, {options.projects} projects):")
 
 
@@ -93,6 +87,25 @@ async def run_cli(database_url: str, *arguments: str) -> None:
     output, _ = await process.communicate()
     if process.returncode:
         raise RuntimeError(f"`aisettings {' '.join(arguments)}` failed:\n{output.decode()}")
+
+
+async def profile_layers(database_url: str, seconds: int) -> None:
+    """bench/profile.py's layers of the small query, in a process of its own: prometheus-client reads
+    where it keeps its metrics when it is imported, as in a `serve` worker."""
+    with tempfile.TemporaryDirectory(prefix="bench-metrics-") as metrics:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.profile",
+            "--layers-only",
+            "--seconds",
+            str(seconds),
+            "--database-url",
+            database_url,
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": metrics},
+        )
+        if await process.wait():
+            raise RuntimeError("the profile of the small query failed")
 
 
 @contextlib.contextmanager

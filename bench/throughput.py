@@ -60,6 +60,7 @@ def small_query_variables() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Throughput:
+    requests: int
     requests_per_second: float
     p50_ms: float
     p95_ms: float
@@ -91,6 +92,7 @@ async def wrk(url: str, token: str, document: str, variables: dict[str, Any], se
         output, _ = await process.communicate()
     figures = json.loads(output.decode().strip().splitlines()[-1])
     return Throughput(
+        requests=figures["requests"],
         requests_per_second=figures["requests"] / figures["seconds"],
         p50_ms=figures["p50_us"] / 1000,
         p95_ms=figures["p95_us"] / 1000,
