@@ -55,4 +55,6 @@ def main() -> None:
         asyncio.run(run_benchmarks(options))
 
 
-main()
+# Guarded: the trees are timed in spawned processes, which import this module again.
+if __name__ == "__main__":
+    main()

@@ -128,9 +128,7 @@ async def bench_uncached_tree(run: Run, scorecard: Scorecard) -> None:
     """The tree computed from the database on every request, in turn with the peer's."""
     environment = {**ANSWER_CACHES_OFF, **run.options.environment}
     async with server_process(run.options.database_url, run.log, environment=environment) as server:
-        client = BenchClient(server.url, run.token)
-        tree, peer_tree = _uncached_trees(client, run.peer, run.options.repetitions)
-        client.close()
+        tree, peer_tree = await _uncached_trees(server.url, run.token, run.peer, run.options.repetitions)
     print(f"tree, {PAGE} projects, full HTTP round trip, answer caches off: {tree}")
     scorecard.add(
         f"uncached tree {tree.ratio:.0f}x orjson ({tree.seconds * 1000:.0f} ms)", "≤ 20x", tree.ratio <= 20
@@ -147,8 +145,7 @@ async def bench_uncached_tree(run: Run, scorecard: Scorecard) -> None:
 
 async def bench_writes_and_pages(run: Run, scorecard: Scorecard) -> None:
     """The bulk update against one project's; the whole organization page by page, with the production
-    defaults (the response cache keeps pages). After the trees: the pages' answers, parsed here,
-    fragment this process's heap, which slows orjson.dumps, the trees' reference, down."""
+    defaults (the response cache keeps pages)."""
     environment = {**PRODUCTION, **run.options.environment}
     async with server_process(run.options.database_url, run.log, environment=environment) as server:
         client = BenchClient(server.url, run.token)
@@ -166,19 +163,16 @@ async def bench_writes_and_pages(run: Run, scorecard: Scorecard) -> None:
     )
 
 
-def _uncached_trees(
-    client: BenchClient, peer: PeerServer | None, repetitions: int
+async def _uncached_trees(
+    url: str, token: str, peer: PeerServer | None, repetitions: int
 ) -> tuple[TreeTiming, TreeTiming | None]:
     """Ours, and the peer's in turn with ours when it runs."""
-    ours = TreeRequest(client, TREE, {"slug": DEMO_SLUG, "first": PAGE})
+    ours = TreeRequest(url, token, TREE, {"slug": DEMO_SLUG, "first": PAGE})
     if peer is None:
-        (timing,) = time_trees([ours], repetitions)
+        (timing,) = await time_trees([ours], repetitions)
         return timing, None
-    peer_client = BenchClient(peer.url, "none")
-    timing, peer_timing = time_trees(
-        [ours, TreeRequest(peer_client, peer.tree, peer.tree_variables(PAGE))], repetitions
-    )
-    peer_client.close()
+    theirs = TreeRequest(peer.url, "none", peer.tree, peer.tree_variables(PAGE))
+    timing, peer_timing = await time_trees([ours, theirs], repetitions)
     return timing, peer_timing
 
 
@@ -186,10 +180,8 @@ async def bench_cached_tree(run: Run, scorecard: Scorecard) -> None:
     """The same tree request again and again, with the production defaults (the response cache on)."""
     environment = {**PRODUCTION, **run.options.environment}
     async with server_process(run.options.database_url, run.log, environment=environment) as server:
-        client = BenchClient(server.url, run.token)
-        request = TreeRequest(client, TREE, {"slug": DEMO_SLUG, "first": PAGE})
-        (tree,) = time_trees([request], run.options.repetitions * 10)
-        client.close()
+        request = TreeRequest(server.url, run.token, TREE, {"slug": DEMO_SLUG, "first": PAGE})
+        (tree,) = await time_trees([request], run.options.repetitions * 10)
     print(f"tree, {PAGE} projects, full HTTP round trip, cached: {tree}")
     scorecard.add(
         f"cached tree {tree.ratio:.1f}x orjson ({tree.seconds * 1000:.1f} ms)", "≤ 2x", tree.ratio <= 2

@@ -1,8 +1,13 @@
-"""The tree's full HTTP round trip against `orjson.dumps` of the same answer, timed interleaved."""
+"""The tree's full HTTP round trip against `orjson.dumps` of the same answer, timed interleaved, from a
+fresh process: what earlier benchmarks left in this process's heap (the parsed pages, the large answers
+read) slowed both the client's reading and orjson.dumps down by up to 2.5x, and the ratio with them."""
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,12 +23,19 @@ SETTLE_SECONDS = 0.05
 
 @dataclass(frozen=True)
 class TreeRequest:
-    client: BenchClient
+    url: str  # the server's, http://127.0.0.1:<port>
+    token: str
     document: str
     variables: dict[str, Any]
 
+
+class _Sender:
+    def __init__(self, request: TreeRequest) -> None:
+        self._client = BenchClient(request.url, request.token)
+        self._request = request
+
     def send(self) -> bytes:
-        return self.client.raw(self.document, self.variables)
+        return self._client.raw(self._request.document, self._request.variables)
 
     def answer(self) -> Any:
         """The answer, parsed: what orjson encodes as the reference."""
@@ -50,13 +62,20 @@ class TreeTiming:
         )
 
 
-def time_trees(requests: list[TreeRequest], repetitions: int) -> list[TreeTiming]:
+async def time_trees(requests: list[TreeRequest], repetitions: int) -> list[TreeTiming]:
     """Each request `repetitions` times (after one to warm up), in turn with the others and with the
     encodings of all their answers, so that a slow spell of the machine weighs on all alike."""
-    answers = [request.answer() for request in requests]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as fresh:
+        return await asyncio.get_running_loop().run_in_executor(fresh, _time_trees, requests, repetitions)
+
+
+def _time_trees(requests: list[TreeRequest], repetitions: int) -> list[TreeTiming]:
+    senders = [_Sender(request) for request in requests]
+    answers = [sender.answer() for sender in senders]
     encodings: list[Callable[[], object]] = [_encoding(answer) for answer in answers]
     medians = interleaved_medians(
-        [*(request.send for request in requests), *encodings], repetitions, SETTLE_SECONDS
+        [*(sender.send for sender in senders), *encodings], repetitions, SETTLE_SECONDS
     )
     return [
         TreeTiming(seconds, encode_seconds, len(orjson.dumps(answer)))
