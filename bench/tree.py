@@ -16,10 +16,6 @@ import orjson
 from .client import BenchClient
 from .timing import interleaved_medians
 
-# A server's work after it answered (Node's or Python's garbage collection, on the other core) ends
-# before the next call is timed: measured, it tripled the median of the encoding that followed.
-SETTLE_SECONDS = 0.05
-
 
 @dataclass(frozen=True)
 class TreeRequest:
@@ -75,7 +71,7 @@ def _time_trees(requests: list[TreeRequest], repetitions: int) -> list[TreeTimin
     answers = [sender.answer() for sender in senders]
     encodings: list[Callable[[], object]] = [_encoding(answer) for answer in answers]
     medians = interleaved_medians(
-        [*(sender.send for sender in senders), *encodings], repetitions, SETTLE_SECONDS
+        [*(sender.send for sender in senders), *encodings], repetitions, settle=True
     )
     return [
         TreeTiming(seconds, encode_seconds, len(orjson.dumps(answer)))
