@@ -115,13 +115,15 @@ def _peer(options: Options, fixture: Path) -> Iterator[PeerServer | None]:
         print("peer: left out (--no-peer)")
         yield None
         return
-    try:
-        with peer_server(options.peer, options.database_url, fixture) as peer:
-            print(f"peer: PostGraphile 5 at {peer.url}, from {options.peer}, on the same fixture")
-            yield peer
-    except PeerUnavailable as reason:
-        print(f"peer: left out: {reason}")
-        yield None
+    with contextlib.ExitStack() as stack:
+        try:  # its set-up only: an error of the benchmarks themselves is no reason to leave it out
+            peer = stack.enter_context(peer_server(options.peer, options.database_url, fixture))
+        except PeerUnavailable as reason:
+            print(f"peer: left out: {reason}")
+            yield None
+            return
+        print(f"peer: PostGraphile 5 at {peer.url}, from {options.peer}, on the same fixture")
+        yield peer
 
 
 async def bench_uncached_tree(run: Run, scorecard: Scorecard) -> None:
