@@ -111,7 +111,7 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
                     graphiql=graphiql.page if graphiql else None,
                     max_body_bytes=config.max_body_bytes,
                     timeout_seconds=config.request_timeout_seconds,
-                    response_cache=ResponseCache(config.response_cache_bytes),
+                    response_cache=ResponseCache(config.answer_cache_bytes),
                     trusted_documents=TrustedDocuments.from_directory(
                         config.trusted_documents, only=config.trusted_documents_only
                     ),

@@ -105,6 +105,10 @@ class Config:
     document_cache_size: int = 256
     # Bytes of answers kept per worker (app/response_cache.py); 0 turns the response cache off.
     response_cache_bytes: int = 64 * 1024 * 1024
+    # False turns off every cache of answers or of parts of answers, whatever their own settings say, so
+    # that each request is computed from the database (benchmarks measure the uncached path with it).
+    # Caches of parsing and validation, and the trusted documents, stay on.
+    answer_caches: bool = True
     # Allocations between passes of the garbage collector's young generation (app/garbage_collection.py).
     gc_young_threshold: int = 50_000
     # One JSON object a log line (for collectors) rather than plain text.
@@ -123,6 +127,11 @@ class Config:
     # Where unexpected errors are reported (app/error_tracking.py), with the sentry extra installed.
     sentry_dsn: str | None = None
     events: EventsConfig = field(default_factory=EventsConfig)
+
+    @property
+    def answer_cache_bytes(self) -> int:
+        """The response cache's size, 0 when the answer caches are off."""
+        return self.response_cache_bytes if self.answer_caches else 0
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Config:
@@ -149,6 +158,7 @@ class Config:
             response_cache_bytes=_non_negative_int(
                 environ, "AISETTINGS_RESPONSE_CACHE_BYTES", cls.response_cache_bytes
             ),
+            answer_caches=_flag(environ, "AISETTINGS_ANSWER_CACHES", True),
             gc_young_threshold=_non_negative_int(environ, "AISETTINGS_GC_THRESHOLD", cls.gc_young_threshold),
             json_logs=_log_format(environ, default="json" if environment == "production" else "text")
             == "json",

@@ -7,7 +7,9 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from .measure import NO_CACHES_NO_FAST_PATHS, Options, run_benchmarks
+from .environments import NO_CACHES_NO_FAST_PATHS
+from .measure import Options, run_benchmarks
+from .peer import DEFAULT_FOLDER
 
 
 def main() -> None:
@@ -22,6 +24,17 @@ def main() -> None:
         help="time the tree and the writes with every cache and fast path off, as a plain server",
     )
     parser.add_argument("--default-gc", action="store_true", help="Python's garbage-collector settings")
+    parser.add_argument(
+        "--peer",
+        type=Path,
+        default=DEFAULT_FOLDER,
+        help="the peer's folder, PostGraphile 5 (default: ../shared/anchors/postgraphile); it runs when the "
+        "database is PostgreSQL",
+    )
+    parser.add_argument("--no-peer", action="store_true", help="leave the peer out")
+    parser.add_argument(
+        "--profile-seconds", type=int, default=5, help="profile of the small query's layers (5; 0: none)"
+    )
     args = parser.parse_args()
     environment = {
         **(NO_CACHES_NO_FAST_PATHS if args.no_caches_no_fast_paths else {}),
@@ -29,8 +42,19 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory() as directory:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
-        options = Options(url, args.projects, args.repetitions, environment, args.throughput_seconds)
+        peer = None if args.no_peer else args.peer
+        options = Options(
+            url,
+            args.projects,
+            args.repetitions,
+            environment,
+            args.throughput_seconds,
+            peer,
+            args.profile_seconds,
+        )
         asyncio.run(run_benchmarks(options))
 
 
-main()
+# Guarded: the trees are timed in spawned processes, which import this module again.
+if __name__ == "__main__":
+    main()

@@ -1,51 +1,33 @@
 """The benchmarks: real `aisettings serve` processes (uvicorn) against a real database, each figure a
-ratio to a reference measured in the same run, with the SQL statements each request issues."""
+ratio to a reference measured in the same run, and the peer (PostGraphile) timed by the same client in
+the same run when it can run."""
 
 from __future__ import annotations
 
 import asyncio
-import itertools
+import contextlib
 import os
-import shutil
+import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import httpx
-import orjson
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from aisettings.app.asgi import create_app
-from aisettings.app.config import Config
 from aisettings.app.demo import DEMO_OWNER, DEMO_SLUG
 from aisettings.app.tokens import create_token
 from aisettings.models.database import create_engine
 from tests.server_process import CLI, server_process
-from tests.sql_statements import queries, recorded_statements
 
 from .client import BenchClient
-from .throughput import SMALL_QUERY, Throughput, small_query_variables, wrk
-from .timing import interleaved_medians
-
-QUERIES = Path(__file__).resolve().parent.parent / "queries"
-TREE = (QUERIES / "OrganizationTree.graphql").read_text()
-BULK = (QUERIES / "BulkUpdateProjectSettings.graphql").read_text()
-SINGLE = (QUERIES / "UpdateProjectSettings.graphql").read_text()
-UPDATE_ORGANIZATION = (QUERIES / "UpdateOrganizationSettings.graphql").read_text()
-# The first project after the bulk's page.
-OUTSIDE = (
-    "query Outside($slug: String!, $after: String) "
-    "{ organization(slug: $slug) { projects(first: 1, after: $after) { nodes { id } } } }"
-)
-PAGE = 1000
-# Everything a worker caches or completes the fast way, off: parsing, validation, answers, fast fields.
-NO_CACHES_NO_FAST_PATHS = {
-    "AISETTINGS_RESPONSE_CACHE_BYTES": "0",
-    "AISETTINGS_DOCUMENT_CACHE_SIZE": "0",
-    "AISETTINGS_FAST_EXECUTION": "0",
-}
+from .documents import PAGE, TREE
+from .environments import ANSWER_CACHES_OFF, PRODUCTION
+from .pages import walk_pages
+from .peer import PeerServer, PeerUnavailable, peer_server
+from .statements import count_statements
+from .targets import Scorecard
+from .throughput import Throughput, measure_throughput, peer_throughput
+from .tree import TreeRequest, TreeTiming, time_trees
+from .writes import time_writes
 
 
 @dataclass(frozen=True)
@@ -53,8 +35,20 @@ class Options:
     database_url: str
     projects: int
     repetitions: int
-    environment: Mapping[str, str]  # of the server whose latencies are measured
+    environment: Mapping[str, str]  # of every server of ours, over the settings each figure asks for
     throughput_seconds: int
+    peer: Path | None  # the peer's folder, or None to leave it out
+    profile_seconds: int  # of the small query's layers under wrk; 0: no profile
+
+
+@dataclass
+class Run:
+    """What the phases share: the token, the server log, the peer when it runs."""
+
+    options: Options
+    token: str
+    log: Path
+    peer: PeerServer | None
 
 
 async def run_benchmarks(options: Options) -> None:
@@ -62,20 +56,25 @@ async def run_benchmarks(options: Options) -> None:
     # process stays lean, or its fragmented heap slows orjson.dumps, the reference, down several times.
     await run_cli(options.database_url, "demo", "--projects", str(options.projects + 1), "--replace")
     engine = create_engine(options.database_url)
-    # One project more than the organization has: the single update's, outside the bulk's page.
     token = await create_token(engine, DEMO_SLUG, DEMO_OWNER, name="bench")
     print(f"database: {engine.dialect.name}; server environment: {dict(options.environment) or 'defaults'}")
+    scorecard = Scorecard()
     with tempfile.TemporaryDirectory() as directory:
-        log = Path(directory) / "serve.log"
-        async with server_process(options.database_url, log, environment=options.environment) as server:
-            client = BenchClient(server.url, token)
-            bench_tree(client, options.repetitions)
-            bench_writes(client, options.repetitions)
-            bench_memory(client, server.pid, options.projects)
-            client.close()
-        await bench_throughput(options, token, log)
-    await count_statements(engine, options.database_url, token)
+        fixture = Path(directory) / "fixture.json"
+        await run_cli(options.database_url, "export", "--org", DEMO_SLUG, "-o", str(fixture))
+        with _peer(options, fixture) as peer:
+            run = Run(options, token, Path(directory) / "serve.log", peer)
+            await bench_uncached_tree(run, scorecard)
+            await bench_cached_tree(run, scorecard)
+            await bench_writes_and_pages(run, scorecard)
+            await bench_throughput(run, scorecard)
+    counts = await count_statements(engine, options.database_url, token)
+    print(f"SQL statements: {counts}")
+    scorecard.add(f"SQL statements {counts}", "constant", counts.constant)
     await engine.dispose()
+    if options.profile_seconds:
+        await profile_layers(options.database_url, options.profile_seconds)
+    scorecard.print(f"Targets ({engine.dialect.name}, {options.projects} projects):")
 
 
 async def run_cli(database_url: str, *arguments: str) -> None:
@@ -91,155 +90,152 @@ async def run_cli(database_url: str, *arguments: str) -> None:
         raise RuntimeError(f"`aisettings {' '.join(arguments)}` failed:\n{output.decode()}")
 
 
-async def count_statements(engine: AsyncEngine, database_url: str, token: str) -> None:
-    """The SQL statements of each kind of request, counted in-process (same code, same database)."""
-    app = create_app(Config(database_url=database_url, response_cache_bytes=0), engine=engine)
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
-
-        async def statements_of(document: str, variables: dict[str, Any]) -> int:
-            with recorded_statements(engine) as statements:
-                response = await http.post(
-                    "/graphql", json={"query": document, "variables": variables}, headers=headers
-                )
-            assert "errors" not in response.json(), response.text
-            # Not counted: authentication's once-a-minute record of the token's use.
-            return len([s for s in queries(statements) if not s.startswith("UPDATE api_token")])
-
-        tree = await statements_of(TREE, {"slug": DEMO_SLUG, "first": PAGE})
-        page = (
-            await http.post(
-                "/graphql", json={"query": TREE, "variables": {"slug": DEMO_SLUG}}, headers=headers
-            )
-        ).json()
-        organization = page["data"]["organization"]
-        ids = [node["id"] for node in organization["projects"]["nodes"]]
-        bulk_input = {
-            "organizationId": organization["id"],
-            "projectIds": ids,
-            "changes": {"fixEnabled": True},
-        }
-        bulk = await statements_of(BULK, {"input": bulk_input})
-        single = await statements_of(
-            SINGLE, {"input": {"projectId": ids[0], "changes": {"fixEnabled": False}}}
+async def profile_layers(database_url: str, seconds: int) -> None:
+    """bench/profile.py's layers of the small query, in a process of its own: prometheus-client reads
+    where it keeps its metrics when it is imported, as in a `serve` worker."""
+    with tempfile.TemporaryDirectory(prefix="bench-metrics-") as metrics:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.profile",
+            "--layers-only",
+            "--seconds",
+            str(seconds),
+            "--database-url",
+            database_url,
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": metrics},
         )
-    print(
-        f"SQL statements (transaction control aside, plus authentication's on every request): tree page "
-        f"{tree} + 1, bulk update of {len(ids)} projects {bulk} + 1, one project's update {single} + 1"
-    )
+        if await process.wait():
+            raise RuntimeError("the profile of the small query failed")
 
 
-def bench_tree(client: BenchClient, repetitions: int) -> None:
-    """The settings page's tree, 1000 projects: every request a cache miss (a different `first` each
-    time), then the same request again and again; both against orjson encoding the same answer."""
-    variables = {"slug": DEMO_SLUG, "first": PAGE}
-    answer = client.post(TREE, variables)
-    projects = len(answer["organization"]["projects"]["nodes"])
-    body = {"data": answer}
-    size = len(orjson.dumps(body))
-    firsts = itertools.count(PAGE - 1, -1)
-    # Each request timed next to an encoding of the answer, so that a slow spell weighs on both alike.
-    uncached, encode = interleaved_medians(
-        lambda: client.raw(TREE, {**variables, "first": next(firsts)}),
-        lambda: orjson.dumps(body),
-        repetitions,
-    )
-    cached, encode_too = interleaved_medians(
-        lambda: client.raw(TREE, variables), lambda: orjson.dumps(body), repetitions * 10
-    )
-    print(
-        f"tree query, {projects} projects ({size / 1e6:.2f} MB), full HTTP round trip: "
-        f"uncached {uncached * 1000:.1f} ms = {uncached / encode:.0f}x orjson.dumps "
-        f"({encode * 1000:.2f} ms); cached {cached * 1000:.2f} ms = {cached / encode_too:.1f}x "
-        f"({encode_too * 1000:.2f} ms)"
-    )
-
-
-def bench_writes(client: BenchClient, repetitions: int) -> None:
-    """The bulk update of a page of projects against one project's update, timed interleaved."""
-    organization = client.post(TREE, {"slug": DEMO_SLUG, "first": PAGE})["organization"]
-    ids = [node["id"] for node in organization["projects"]["nodes"]]
-    outside = client.post(
-        OUTSIDE, {"slug": DEMO_SLUG, "after": organization["projects"]["pageInfo"]["endCursor"]}
-    )
-    single_id = outside["organization"]["projects"]["nodes"][0]["id"]
-    # Each side alternates its own value, so that every call changes every project it targets.
-    bulk_values, single_values = (
-        itertools.cycle(["MERGE", "SUGGESTION"]),
-        itertools.cycle(["MERGE", "SUGGESTION"]),
-    )
-
-    def bulk() -> object:
-        changes = {"stoppingPoint": next(bulk_values)}
-        return client.post(
-            BULK, {"input": {"organizationId": organization["id"], "projectIds": ids, "changes": changes}}
-        )
-
-    def single() -> object:
-        return client.post(
-            SINGLE, {"input": {"projectId": single_id, "changes": {"stoppingPoint": next(single_values)}}}
-        )
-
-    bulk(), single()
-    bulk_seconds, single_seconds = interleaved_medians(bulk, single, repetitions)
-    print(
-        f"bulk update of {len(ids)} projects: {bulk_seconds * 1000:.1f} ms; one project: "
-        f"{single_seconds * 1000:.1f} ms -> ratio {bulk_seconds / single_seconds:.1f}x"
-    )
-
-
-def bench_memory(client: BenchClient, pid: int, projects: int) -> None:
-    """Peak RSS of the (single) worker after the first page of the tree and after every page."""
-    after: str | None = None
-    peaks = []
-    for _ in range(-(-projects // PAGE)):
-        page = client.post(TREE, {"slug": DEMO_SLUG, "first": PAGE, "after": after})["organization"][
-            "projects"
-        ]
-        peaks.append(_peak_rss_mb(pid))
-        after = page["pageInfo"]["endCursor"]
-    print(
-        f"memory: peak RSS of the worker {peaks[0]:.0f} MB after the first page of {PAGE} projects, "
-        f"{peaks[-1]:.0f} MB after all {len(peaks)} pages ({projects} projects)"
-    )
-
-
-def _peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc: peak memory is measured on Linux only")
-
-
-async def bench_throughput(options: Options, token: str, log: Path) -> None:
-    if shutil.which("wrk") is None:
-        print("throughput: skipped, wrk is not installed (Debian: apt-get install wrk)")
+@contextlib.contextmanager
+def _peer(options: Options, fixture: Path) -> Iterator[PeerServer | None]:
+    if options.peer is None:
+        print("peer: left out (--no-peer)")
+        yield None
         return
-    for environment, label in (
-        (options.environment, "as configured"),
-        (NO_CACHES_NO_FAST_PATHS, "caches and fast paths off"),
+    with contextlib.ExitStack() as stack:
+        try:  # its set-up only: an error of the benchmarks themselves is no reason to leave it out
+            peer = stack.enter_context(peer_server(options.peer, options.database_url, fixture))
+        except PeerUnavailable as reason:
+            print(f"peer: left out: {reason}")
+            yield None
+            return
+        print(f"peer: PostGraphile 5 at {peer.url}, from {options.peer}, on the same fixture")
+        yield peer
+
+
+async def bench_uncached_tree(run: Run, scorecard: Scorecard) -> None:
+    """The tree computed from the database on every request, in turn with the peer's."""
+    environment = {**ANSWER_CACHES_OFF, **run.options.environment}
+    async with server_process(run.options.database_url, run.log, environment=environment) as server:
+        tree, peer_tree = await _uncached_trees(server.url, run.token, run.peer, run.options.repetitions)
+    print(f"tree, {PAGE} projects, full HTTP round trip, answer caches off: {tree}")
+    scorecard.add(
+        f"uncached tree {tree.ratio:.0f}x orjson ({tree.seconds * 1000:.0f} ms)", "≤ 20x", tree.ratio <= 20
+    )
+    if peer_tree is not None:
+        print(f"tree, {PAGE} projects, the peer (PostGraphile 5): {peer_tree}")
+        scorecard.add(
+            f"uncached tree {tree.seconds * 1000:.0f} ms vs the peer's {peer_tree.seconds * 1000:.0f} ms "
+            f"({peer_tree.ratio:.0f}x orjson): the peer takes {peer_tree.seconds / tree.seconds:.2f}x ours",
+            "ahead of the peer: > 1x",
+            peer_tree.seconds > tree.seconds,
+        )
+
+
+async def bench_writes_and_pages(run: Run, scorecard: Scorecard) -> None:
+    """The bulk update against one project's; the whole organization page by page, with the production
+    defaults (the response cache keeps pages)."""
+    environment = {**PRODUCTION, **run.options.environment}
+    async with server_process(run.options.database_url, run.log, environment=environment) as server:
+        client = BenchClient(server.url, run.token)
+        writes = time_writes(client, run.options.repetitions)
+        pages = walk_pages(client, server.pid, run.options.projects)
+        client.close()
+    print(f"writes: {writes}")
+    print(f"pages: {pages}")
+    scorecard.add(f"bulk of {writes.projects} {writes.ratio:.1f}x one update", "≤ 20x", writes.ratio <= 20)
+    scorecard.add(
+        f"tree of {pages.projects} projects page by page {pages.seconds:.2f} s, peak RSS "
+        f"{pages.first_peak_mb:.0f} MB after the first page, {pages.last_peak_mb:.0f} MB after the last",
+        "flat: last ≤ 1.1x first",
+        pages.last_peak_mb <= pages.first_peak_mb * 1.1,
+    )
+
+
+async def _uncached_trees(
+    url: str, token: str, peer: PeerServer | None, repetitions: int
+) -> tuple[TreeTiming, TreeTiming | None]:
+    """Ours, and the peer's in turn with ours when it runs."""
+    ours = TreeRequest(url, token, TREE, {"slug": DEMO_SLUG, "first": PAGE})
+    if peer is None:
+        (timing,) = await time_trees([ours], repetitions)
+        return timing, None
+    theirs = TreeRequest(peer.url, "none", peer.tree, peer.tree_variables(PAGE))
+    timing, peer_timing = await time_trees([ours, theirs], repetitions)
+    return timing, peer_timing
+
+
+async def bench_cached_tree(run: Run, scorecard: Scorecard) -> None:
+    """The same tree request again and again, with the production defaults (the response cache on)."""
+    environment = {**PRODUCTION, **run.options.environment}
+    async with server_process(run.options.database_url, run.log, environment=environment) as server:
+        request = TreeRequest(server.url, run.token, TREE, {"slug": DEMO_SLUG, "first": PAGE})
+        (tree,) = await time_trees([request], run.options.repetitions * 10)
+    print(f"tree, {PAGE} projects, full HTTP round trip, cached: {tree}")
+    scorecard.add(
+        f"cached tree {tree.ratio:.1f}x orjson ({tree.seconds * 1000:.1f} ms)", "≤ 2x", tree.ratio <= 2
+    )
+
+
+async def bench_throughput(run: Run, scorecard: Scorecard) -> None:
+    """The small query under wrk: production defaults with 1 and 2 workers, the peer right after, then
+    the same with the answer caches off."""
+    for label, environment in (
+        ("production defaults", PRODUCTION),
+        ("answer caches off", {**PRODUCTION, **ANSWER_CACHES_OFF}),
     ):
+        by_workers: dict[int, Throughput] = {}
         for workers in (1, 2):
-            async with server_process(
-                options.database_url, log, workers=workers, environment=environment
-            ) as server:
-                result: Throughput = await wrk(
-                    f"{server.url}/graphql",
-                    token,
-                    SMALL_QUERY,
-                    small_query_variables(),
-                    options.throughput_seconds,
-                )
-                check_write_is_seen(BenchClient(server.url, token))
-            print(f"throughput, small query, {workers} worker(s), {label}: {result}")
+            result = await measure_throughput(
+                run.options.database_url,
+                run.log,
+                run.token,
+                workers,
+                {**environment, **run.options.environment},
+                run.options.throughput_seconds,
+            )
+            if result is None:
+                print("throughput: skipped, wrk is not installed (Debian: apt-get install wrk)")
+                return
+            by_workers[workers] = result
+            named = f"{workers} worker{'s' if workers > 1 else ''}, {label}"
+            print(f"throughput, small query, {named}: {result}")
+            target = (label, workers) == ("production defaults", 2)
+            _score_throughput(scorecard, named, result, target=target)
+        if run.peer is not None and label == "production defaults":
+            await _peer_throughput(run.peer, run.options.throughput_seconds, by_workers[2], scorecard)
 
 
-def check_write_is_seen(client: BenchClient) -> None:
-    """After the load, a write and the very next read: the read must show it (the caches are exact)."""
-    before = client.post(SMALL_QUERY, small_query_variables())["organization"]
-    value = "MERGE" if before["settings"]["stoppingPoint"] != "MERGE" else "SUGGESTION"
-    client.post(UPDATE_ORGANIZATION, {"input": {"organizationId": before["id"], "stoppingPoint": value}})
-    after = client.post(SMALL_QUERY, small_query_variables())["organization"]
-    if after["settings"]["stoppingPoint"] != value:
-        raise RuntimeError("a read right after a write did not show it")
-    client.close()
+def _score_throughput(scorecard: Scorecard, label: str, result: Throughput, *, target: bool) -> None:
+    line = f"small query, {label}: {result.requests_per_second:.0f} requests/s, p95 {result.p95_ms:.1f} ms"
+    if target:
+        met = result.requests_per_second >= 5000 and result.p95_ms < 20
+        scorecard.add(line, "≥ 5,000 requests/s, p95 < 20 ms on PostgreSQL", met)
+    else:
+        scorecard.add(line, "reported")
+
+
+async def _peer_throughput(peer: PeerServer, seconds: int, ours: Throughput, scorecard: Scorecard) -> None:
+    """The peer's small query right after ours with 2 workers, as the issue compares them."""
+    theirs = await peer_throughput(peer, seconds)
+    print(f"throughput, small query, the peer (PostGraphile 5, one Node process): {theirs}")
+    ratio = ours.requests_per_second / theirs.requests_per_second
+    scorecard.add(
+        f"small query, 2 workers {ours.requests_per_second:.0f} vs the peer's "
+        f"{theirs.requests_per_second:.0f} requests/s: {ratio:.2f}x the peer",
+        "≥ 2x",
+        ratio >= 2,
+    )

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from aisettings.app.demo import DEMO_SLUG
+from tests.server_process import server_process
+
+from . import peer
+from .client import BenchClient
+from .documents import UPDATE_ORGANIZATION
 
 # The organization's settings and one project's effective values: what a script asks before it acts.
 SMALL_QUERY = """query SmallSettings($slug: String!, $project: String!) {
@@ -52,6 +60,7 @@ def small_query_variables() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Throughput:
+    requests: int
     requests_per_second: float
     p50_ms: float
     p95_ms: float
@@ -83,9 +92,39 @@ async def wrk(url: str, token: str, document: str, variables: dict[str, Any], se
         output, _ = await process.communicate()
     figures = json.loads(output.decode().strip().splitlines()[-1])
     return Throughput(
+        requests=figures["requests"],
         requests_per_second=figures["requests"] / figures["seconds"],
         p50_ms=figures["p50_us"] / 1000,
         p95_ms=figures["p95_us"] / 1000,
         p99_ms=figures["p99_us"] / 1000,
         failed=figures["non_2xx"] + figures["errors"],
     )
+
+
+async def measure_throughput(
+    database_url: str, log: Path, token: str, workers: int, environment: Mapping[str, str], seconds: int
+) -> Throughput | None:
+    """The small query against a server of ours with `workers` (None: wrk is not installed), then a
+    check that a write is seen by the very next read."""
+    if shutil.which("wrk") is None:
+        return None
+    async with server_process(database_url, log, workers=workers, environment=environment) as server:
+        result = await wrk(f"{server.url}/graphql", token, SMALL_QUERY, small_query_variables(), seconds)
+        check_write_is_seen(BenchClient(server.url, token))
+    return result
+
+
+async def peer_throughput(server: peer.PeerServer, seconds: int) -> Throughput:
+    """The same small query, in the peer's schema, with the same wrk settings."""
+    return await wrk(f"{server.url}/graphql", "none", peer.SMALL_QUERY, small_query_variables(), seconds)
+
+
+def check_write_is_seen(client: BenchClient) -> None:
+    """After the load, a write and the very next read: the read must show it (the caches are exact)."""
+    before = client.post(SMALL_QUERY, small_query_variables())["organization"]
+    value = "MERGE" if before["settings"]["stoppingPoint"] != "MERGE" else "SUGGESTION"
+    client.post(UPDATE_ORGANIZATION, {"input": {"organizationId": before["id"], "stoppingPoint": value}})
+    after = client.post(SMALL_QUERY, small_query_variables())["organization"]
+    if after["settings"]["stoppingPoint"] != value:
+        raise RuntimeError("a read right after a write did not show it")
+    client.close()

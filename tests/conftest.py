@@ -88,9 +88,9 @@ async def limited_client(engine: AsyncEngine, database_url: str) -> AsyncIterato
 
 @pytest.fixture
 def uncached_client(limited_client: LimitedClient) -> httpx.AsyncClient:
-    """A client of an app without the response cache: every request is computed from the database (the
+    """A client of an app without caches of answers: every request is computed from the database (the
     tests that count a request's statements need it, or they would count those of a cached answer: none)."""
-    return limited_client(response_cache_bytes=0)
+    return limited_client(answer_caches=False)
 
 
 @pytest.fixture

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.asgi import create_app
 from aisettings.app.config import Config
 from aisettings.app.tokens import list_tokens
+from aisettings.models.tables import organization
 from tests.cli import run_cli
 from tests.factories import make_organization, make_project, make_token
 from tests.graphql import document, execute, post, project_id
@@ -22,6 +24,7 @@ from tests.sql_statements import queries, recorded_statements
 SETTINGS = "query Settings($slug: String!) { organization(slug: $slug) { settings { stoppingPoint } } }"
 AUDIT_LOG = 'query Audit { organization(slug: "acme") { auditLog(first: 5) { totalCount } } }'
 UPDATE_ORGANIZATION = document("UpdateOrganizationSettings")
+NAME = 'query Name { organization(slug: "acme") { name } }'
 PROJECTS = 'query Projects { organization(slug: "acme") { projects { nodes { slug name } } } }'
 
 
@@ -184,6 +187,24 @@ async def test_without_a_cache_every_request_runs(engine: AsyncEngine, database_
             await _stopping_point(client, token)
 
     assert queries(statements)
+
+
+async def test_with_the_answer_caches_off_a_repeated_query_sees_the_database_as_it_is(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    org = await make_organization(engine)
+    token = await make_token(engine, org)
+    config = Config.from_environment({"DATABASE_URL": database_url, "AISETTINGS_ANSWER_CACHES": "0"})
+    app = create_app(config, engine=engine)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        await execute(client, token, NAME)
+        # Written behind the API's back: the organization's data_version, which keys the cache, stays.
+        async with engine.begin() as connection:
+            await connection.execute(update(organization).values(name="Renamed"))
+
+        data = await execute(client, token, NAME)
+
+    assert data["organization"]["name"] == "Renamed"
 
 
 async def test_two_server_processes_never_serve_an_answer_older_than_a_write(
