@@ -199,7 +199,7 @@ def _enum_names(output_type: GraphQLLeafType) -> dict[Any, str]:
     }
 
 
-def _fast_resolver(definition: StrawberryField, resolve: Callable[..., Any]) -> Callable[[Any], Any] | None:
+def source_resolver(definition: StrawberryField, resolve: Callable[..., Any]) -> Callable[[Any], Any] | None:
     """What Strawberry's resolver of the field returns for a source, as a function of the source alone;
     None for a field that needs more (arguments, the resolve info, an async resolver, extensions).
 
@@ -250,7 +250,7 @@ class FastFieldsExecutor(DeadlineExecutor):
             if field_def is not None and self._fast_allowed and not field_def.args:
                 definition = field_def.extensions.get(DEFINITION_BACKREF)
                 resolve = (
-                    _fast_resolver(definition, field_def.resolve)
+                    source_resolver(definition, field_def.resolve)
                     if isinstance(definition, StrawberryField) and field_def.resolve is not None
                     else None
                 )
