@@ -54,10 +54,9 @@ class Request:
 
 def bind_object(step: ObjectStep, request: Request) -> Build:
     """A function of a source making the object's dict (a coroutine function when a field awaits)."""
-    fields = [(field.response_name, bind_field(field, request), field.is_async) for field in step.fields]
     if not step.is_async:
-        computes = [(name, compute) for name, compute, _ in fields]
-        return lambda source: {name: compute(source) for name, compute in computes}
+        return _object_function(step, request)
+    fields = [(field.response_name, bind_field(field, request), field.is_async) for field in step.fields]
 
     async def build(source: Any) -> dict[str, Any]:
         ready = {name: compute(source) for name, compute, is_async in fields if not is_async}
@@ -74,8 +73,29 @@ def bind_object(step: ObjectStep, request: Request) -> Build:
     return build
 
 
+def _object_function(step: ObjectStep, request: Request) -> Build:
+    """The object's function as compiled with its step (steps.py), bound to this request's reads."""
+    namespace: dict[str, Any] = {}
+    for index, field in enumerate(step.fields):
+        namespace[f"read_{index}"] = field.reader.make(request.site(field))
+        if field.child is None:
+            namespace[f"shape_{index}"] = _shape_leaf(field)
+        else:
+            namespace[f"shape_{index}"] = _nullable(
+                field, _shape_object(field, bind_object(field.child, request))
+            )
+    exec(step.code, namespace)  # defines `build` (steps.py)
+    build: Build = namespace["build"]
+    return build
+
+
 def bind_field(step: FieldStep, request: Request) -> Build:
-    read = step.reader.make(request.site(step))
+    """A function of a source computing the field's value (a coroutine function when it awaits)."""
+    made, unpacks = step.reader.make(request.site(step)), step.reader.unpacks
+
+    def read(source: Any) -> Any:
+        return made(*source) if unpacks else made(source)
+
     shape = _shape_leaf(step) if step.child is None else _shape_object(step, bind_object(step.child, request))
     if not step.is_async:
 
@@ -103,6 +123,15 @@ def _shape_leaf(step: FieldStep) -> Build:
     assert complete is not None
     # A completer raises where graphql-core would report an error: graphql-core then answers.
     return complete
+
+
+def _nullable(step: FieldStep, shape: Build) -> Build:
+    """`shape` of a value that is not None; None or NotCovered as the field's type says otherwise."""
+
+    def shape_or_null(value: Any) -> Any:
+        return _null(step) if value is None else shape(value)
+
+    return shape_or_null
 
 
 def _shape_object(step: FieldStep, build: Build) -> Build:

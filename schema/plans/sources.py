@@ -40,7 +40,8 @@ from ..types import (
 )
 from .selections import NotCovered
 
-Read = Callable[[Any], Any]
+# Reads a field from a source (from the items of a source that `unpacks`).
+Read = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class FieldReader:
 
     make: Callable[[Site], Read]
     is_async: bool = False
+    # Whether the source is a tuple of the read function's arguments (a Repository's pair of records).
+    unpacks: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +143,7 @@ def _repositories(site: Site) -> Read:
 
 
 def _repository_field(made: Callable[[RepositoryRecord, ProjectRecord], Any]) -> FieldReader:
-    return _plain(lambda pair: made(pair[0], pair[1]))
+    return FieldReader(lambda _: made, unpacks=True)
 
 
 def _repository_effective(pair: tuple[RepositoryRecord, ProjectRecord]) -> EffectiveAt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import CodeType
 
 from graphql import (
     FieldNode,
@@ -46,6 +47,10 @@ class FieldStep:
 class ObjectStep:
     type_name: str
     fields: tuple[FieldStep, ...]
+    # Defines `build(source)`, the object's dict as one display of its fields, `{"slug":
+    # shape_1(read_1(source)), ...}`, given each field's `read_<index>` and `shape_<index>` (building.py):
+    # a field then costs its read and its completion, not a loop over closures (a page has some 60,000).
+    code: CodeType
 
     @property
     def is_async(self) -> bool:
@@ -62,14 +67,20 @@ def object_step(
 ) -> ObjectStep:
     """The step of an object's selections; NotCovered when the plan cannot do one of them, or would
     await in each item of a list (the resolvers batch those reads, and a plan does not)."""
-    fields = collect_fields(schema, fragments, object_type, selection_sets)
-    return ObjectStep(
-        object_type.name,
-        tuple(
-            _field_step(schema, fragments, object_type, name, nodes, in_list)
-            for name, nodes in fields.items()
-        ),
+    collected = collect_fields(schema, fragments, object_type, selection_sets)
+    fields = tuple(
+        _field_step(schema, fragments, object_type, name, nodes, in_list) for name, nodes in collected.items()
     )
+    return ObjectStep(object_type.name, fields, _build_code(fields))
+
+
+def _build_code(fields: Sequence[FieldStep]) -> CodeType:
+    entries = [
+        f"{field.response_name!r}: shape_{index}(read_{index}({'*' if field.reader.unpacks else ''}source))"
+        for index, field in enumerate(fields)
+    ]
+    # Response names are GraphQL names (letters, digits, underscores), repr() quotes them all the same.
+    return compile("def build(source):\n    return {" + ", ".join(entries) + "}\n", "<plan>", "exec")
 
 
 def _field_step(
