@@ -26,6 +26,7 @@ from graphql import (
     GraphQLBoolean,
     GraphQLEnumType,
     GraphQLID,
+    GraphQLInt,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -126,6 +127,12 @@ def completer(output_type: GraphQLOutputType) -> Completer:
             return value if type(value) is exact else general(value)
 
         return complete_exact
+    if nullable is GraphQLInt:
+        # Counts and versions: an int within 32 bits serializes as it is.
+        def complete_int(value: Any) -> Any:
+            return value if type(value) is int and _MIN_INT <= value <= _MAX_INT else general(value)
+
+        return complete_int
     if names:
 
         def complete_member(value: Any) -> Any:
@@ -138,6 +145,8 @@ def completer(output_type: GraphQLOutputType) -> Completer:
     return general
 
 
+# GraphQL's Int: 32 bits, signed.
+_MIN_INT, _MAX_INT = -(2**31), 2**31 - 1
 # Built-in scalars whose serialize() returns a value of this exact Python type unchanged.
 _SERIALIZED_AS_IS: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 

@@ -249,15 +249,7 @@ class Organization(Node):
         after: Annotated[str | None, AFTER] = None,
         filter: Annotated[AuditLogFilter | None, strawberry.argument(description="Which entries.")] = None,
     ) -> Connection[AuditEntry]:
-        _require(info.context, Permission.READ_AUDIT_LOG, self.record.id)
-        return await info.context.reads.read(
-            audit_log.fetch_audit_page,
-            self.record,
-            page_size(first, MAX_AUDIT_PAGE),
-            after,
-            filter.to_spec() if filter else audit_log.AuditLogFilter(),
-            shown_as=_audit_entry_connection,
-        )
+        return await read_audit_page(info.context, self.record, first, after, filter)
 
     @strawberry.field(description="The keys of the feature flags on for the organization, sorted.")
     async def features(self, info: Info) -> list[str]:
@@ -317,6 +309,24 @@ async def read_project_page(
 async def read_settings_summary(context: Context, organization: OrganizationRecord) -> Any:
     _require(context, Permission.READ_PROJECTS, organization.id)
     return await context.reads.read(summarize_settings, organization, shown_as=settings_summary)
+
+
+async def read_audit_page(
+    context: Context,
+    organization: OrganizationRecord,
+    first: int | None,
+    after: str | None,
+    filter: AuditLogFilter | None,
+) -> Connection[AuditEntry]:
+    _require(context, Permission.READ_AUDIT_LOG, organization.id)
+    return await context.reads.read(
+        audit_log.fetch_audit_page,
+        organization,
+        page_size(first, MAX_AUDIT_PAGE),
+        after,
+        filter.to_spec() if filter else audit_log.AuditLogFilter(),
+        shown_as=_audit_entry_connection,
+    )
 
 
 def repository_page_key(record: ProjectRecord, first: int | None, after: str | None) -> RepositoryPageKey:

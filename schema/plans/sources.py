@@ -11,7 +11,7 @@ EffectiveSettings. Only the fields listed here are covered on those types."""
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ from ..types import (
     load_repository_pages,
     organization_administrable,
     project_administrable,
+    read_audit_page,
     read_project_page,
     read_settings_summary,
     repository_page_key,
@@ -120,6 +121,16 @@ def _projects(site: Site) -> Read:
     return read
 
 
+def _audit_log(site: Site) -> Read:
+    context, arguments = site.context, site.arguments
+
+    def read(organization: Organization) -> Awaitable[Any]:
+        first, after, filter = arguments.get("first"), arguments.get("after"), arguments.get("filter")
+        return read_audit_page(context, organization.record, first, after, filter)
+
+    return read
+
+
 def _settings_summary(site: Site) -> Read:
     context = site.context
     return lambda organization: read_settings_summary(context, organization.record)
@@ -168,6 +179,9 @@ FIELD_READERS: Mapping[tuple[str, str], FieldReader] = {
     ("Organization", "viewerCanAdminister"): FieldReader(_organization_administrable),
     ("Organization", "projects"): FieldReader(_projects, is_async=True),
     ("Organization", "settingsSummary"): FieldReader(_settings_summary, is_async=True),
+    # The page's connection is the resolver's (a Strawberry object, read as Strawberry reads it): an
+    # audit page holds hundreds of entries, not a tree's thousands of objects.
+    ("Organization", "auditLog"): FieldReader(_audit_log, is_async=True),
     ("ProjectConnection", "totalCount"): _plain(operator.attrgetter("total_count")),
     ("ProjectConnection", "pageInfo"): _plain(page_info),
     ("ProjectConnection", "nodes"): _plain(_PROJECT_PAGE),

@@ -30,7 +30,8 @@ from aisettings.schema.limits import RequestLimits
 from aisettings.schema.plans import CompiledPlans
 from aisettings.schema.schema import build_schema
 from tests.factories import make_organization, make_project, make_repository, make_token
-from tests.graphql import QUERIES, post
+from tests.graphql import QUERIES, document, mutation, organization_id, post
+from tests.graphql import project_id as project_global_id
 
 PLANS = CompiledPlans(
     build_schema(), TrustedDocuments.from_directory(Path(QUERIES), only=False).documents, RequestLimits()
@@ -41,6 +42,7 @@ COVERED = [
     ("ProjectsWithOverrides", "ProjectsWithOverrides"),
     ("SettingsPage", "SettingsPageOrganization"),
     ("SettingsPage", "SettingsPageProjects"),
+    ("AuditLog", "AuditLog"),
 ]
 EXAMPLES = settings(
     max_examples=25,
@@ -69,9 +71,9 @@ async def plain_client(engine: AsyncEngine, database_url: str) -> AsyncIterator[
 
 
 @pytest.fixture
-async def world(engine: AsyncEngine) -> World:
+async def world(engine: AsyncEngine, uncached_client: httpx.AsyncClient) -> World:
     """An organization whose tree shows every source, a lock, an ignored override and each repository
-    status, another organization the viewer may not see, and the viewer's token."""
+    status, a few audit entries, another organization the viewer may not see, and the viewer's token."""
     org = await make_organization(engine, settings={"fix_enabled": True}, locked=["scan_enabled"])
     await make_organization(engine, "other")
     projects = []
@@ -91,7 +93,16 @@ async def world(engine: AsyncEngine) -> World:
             await make_repository(
                 engine, project_id, f"acme/{slug}-{number}", ai_enabled=number != 1, branch_patterns=["main"]
             )
-    return World(await make_token(engine, org), sorted(projects))
+    token = await make_token(engine, org)
+    for slug, project_id in projects[:3]:
+        changes = {"stoppingPoint": "MERGE", "fixEnabled": slug.endswith("web")}
+        await UPDATE_PROJECT(uncached_client, token, projectId=project_global_id(project_id), changes=changes)
+    await UPDATE_ORGANIZATION(uncached_client, token, organizationId=organization_id(org), scanEnabled=False)
+    return World(token, sorted(projects))
+
+
+UPDATE_PROJECT = mutation(document("UpdateProjectSettings"), "updateProjectSettings")
+UPDATE_ORGANIZATION = mutation(document("UpdateOrganizationSettings"), "updateOrganizationSettings")
 
 
 def cursors(world: World) -> st.SearchStrategy[str]:
@@ -134,8 +145,37 @@ def project_filters() -> st.SearchStrategy[dict[str, Any] | None]:
     )
 
 
+def audit_arguments() -> st.SearchStrategy[dict[str, Any]]:
+    actions = st.lists(
+        st.sampled_from(["ORGANIZATION_SETTINGS_UPDATED", "PROJECT_SETTINGS_UPDATED"]), max_size=2
+    )
+    moments = st.sampled_from(["2020-01-01T00:00:00+00:00", "2999-01-01T00:00:00Z", "not a time"])
+    audit_filter = st.fixed_dictionaries(
+        {},
+        optional={
+            "actions": st.one_of(st.none(), actions),
+            "targetId": st.one_of(st.none(), st.sampled_from([project_global_id(1), "garbage"])),
+            "batchId": st.one_of(st.none(), st.text("ab0", max_size=3)),
+            "since": st.one_of(st.none(), moments),
+            "until": st.one_of(st.none(), moments),
+        },
+    )
+    return st.fixed_dictionaries(
+        {"slug": st.sampled_from(["acme", "other", "nobody"])},
+        optional={
+            "first": st.one_of(st.none(), st.integers(-1, 5), st.just(501)),
+            "after": st.one_of(
+                st.none(), st.integers(1, 9).map(lambda key: encode_cursor("audit", [key])), st.just("x")
+            ),
+            "filter": st.one_of(st.none(), audit_filter),
+        },
+    )
+
+
 def variables_of(operation: str, world: World) -> st.SearchStrategy[dict[str, Any]]:
     base = page_arguments(world)
+    if operation == "AuditLog":
+        return audit_arguments()
     if operation == "SettingsPageOrganization":
         return st.fixed_dictionaries({"slug": st.sampled_from(["acme", "other", "nobody"])})
     if operation == "SettingsPageProjects":
