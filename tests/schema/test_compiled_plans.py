@@ -5,6 +5,7 @@ graphql-core answers an error, the plan leaves the request to it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,13 +23,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aisettings.app.asgi import create_app
 from aisettings.app.config import Config
 from aisettings.app.trusted_documents import TrustedDocuments, document_id
-from aisettings.models.settings import SettingValue, StoppingPoint
+from aisettings.models.settings import OrganizationSettingsValues, SettingValue, StoppingPoint
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.pagination import encode_cursor
+from aisettings.resolvers.records import ProjectRecord, RepositoryRecord
 from aisettings.resolvers.viewer import authenticate
 from aisettings.schema.limits import RequestLimits
 from aisettings.schema.plans import CompiledPlans
 from aisettings.schema.schema import build_schema
+from aisettings.schema.types import PROJECT_FIELDS, REPOSITORY_FIELDS, Project, Repository
 from tests.factories import make_organization, make_project, make_repository, make_token
 from tests.graphql import QUERIES, document, mutation, organization_id, post
 from tests.graphql import project_id as project_global_id
@@ -271,3 +274,28 @@ def test_every_query_listed_is_covered_by_a_plan() -> None:
     uncovered = [(name, op) for name, op in COVERED if (document_id(queries[name]), op) not in PLANS]
 
     assert not uncovered
+
+
+def test_the_plans_make_each_field_of_a_project_and_a_repository_as_the_types_do() -> None:
+    organization = OrganizationSettingsValues(
+        values={"fix_enabled": True}, locked=frozenset({"scan_enabled"})
+    )
+    overrides: dict[str, SettingValue | None] = {"scan_enabled": False, "fix_enabled": None}
+    moment = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
+    project = ProjectRecord(7, 1, "web", "Web", overrides, 3, moment, organization)
+    repositories = [
+        RepositoryRecord(9, 7, provider, "acme/web", enabled, ["main"], moment if enabled else None)
+        for provider in ("GITHUB", "GITLAB", "BITBUCKET")
+        for enabled in (True, False)
+    ]
+
+    shown = Project.of(project)
+
+    assert {name: made(project) for name, made in PROJECT_FIELDS.items()} == {
+        name: getattr(shown, name) for name in PROJECT_FIELDS
+    }
+    for record in repositories:
+        made_by_type = Repository.of(record, shown)
+        assert {name: made(record, project) for name, made in REPOSITORY_FIELDS.items()} == {
+            name: getattr(made_by_type, name) for name in REPOSITORY_FIELDS
+        }
