@@ -24,6 +24,7 @@ from aisettings.app.asgi import create_app
 from aisettings.app.config import Config
 from aisettings.app.trusted_documents import TrustedDocuments, document_id
 from aisettings.models.settings import OrganizationSettingsValues, SettingValue, StoppingPoint
+from aisettings.models.tables import Role
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.pagination import encode_cursor
 from aisettings.resolvers.records import ProjectRecord, RepositoryRecord
@@ -32,7 +33,7 @@ from aisettings.schema.limits import RequestLimits
 from aisettings.schema.plans import CompiledPlans
 from aisettings.schema.schema import build_schema
 from aisettings.schema.types import PROJECT_FIELDS, REPOSITORY_FIELDS, Project, Repository
-from tests.factories import make_organization, make_project, make_repository, make_token
+from tests.factories import Org, make_organization, make_project, make_repository, make_token
 from tests.graphql import QUERIES, document, mutation, organization_id, post
 from tests.graphql import project_id as project_global_id
 
@@ -59,6 +60,7 @@ class World:
     token: str
     # (slug, id) of every project, for cursors.
     projects: list[tuple[str, int]]
+    organization: int
 
 
 @pytest.fixture
@@ -101,7 +103,7 @@ async def world(engine: AsyncEngine, uncached_client: httpx.AsyncClient) -> Worl
         changes = {"stoppingPoint": "MERGE", "fixEnabled": slug.endswith("web")}
         await UPDATE_PROJECT(uncached_client, token, projectId=project_global_id(project_id), changes=changes)
     await UPDATE_ORGANIZATION(uncached_client, token, organizationId=organization_id(org), scanEnabled=False)
-    return World(token, sorted(projects))
+    return World(token, sorted(projects), org.id)
 
 
 UPDATE_PROJECT = mutation(document("UpdateProjectSettings"), "updateProjectSettings")
@@ -265,6 +267,30 @@ async def test_on_broken_data_a_plan_leaves_the_error_to_graphql_core(
 
     await assert_same_answers(
         engine, uncached_client, plain_client, world, name, operation, {"slug": "acme", "first": 10}
+    )
+
+
+@pytest.mark.parametrize(("name", "operation"), COVERED, ids=[operation for _, operation in COVERED])
+@pytest.mark.parametrize(
+    ("role", "scopes"),
+    [(Role.MEMBER, None), (Role.OWNER, ["org:read"]), (Role.OWNER, ["project:read"])],
+    ids=["a member", "without project:read", "without org:read"],
+)
+async def test_a_viewer_of_fewer_rights_gets_what_graphql_core_answers(
+    engine: AsyncEngine,
+    uncached_client: httpx.AsyncClient,
+    plain_client: httpx.AsyncClient,
+    world: World,
+    name: str,
+    operation: str,
+    role: Role,
+    scopes: list[str] | None,
+) -> None:
+    token = await make_token(engine, Org(world.organization, "acme"), "bob", role, scopes)
+    viewer_world = World(token, world.projects, world.organization)
+
+    await assert_same_answers(
+        engine, uncached_client, plain_client, viewer_world, name, operation, {"slug": "acme", "first": 10}
     )
 
 
