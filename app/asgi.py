@@ -22,6 +22,7 @@ from aisettings.schema.document_cache import CachedParsing
 from aisettings.schema.input_text import CheckInputText
 from aisettings.schema.limits import EnforceRequestLimits
 from aisettings.schema.operation_name import RequireOperationName
+from aisettings.schema.plans import CompiledPlans
 from aisettings.schema.query_marker import MarkQueries
 from aisettings.schema.schema import build_schema
 
@@ -65,6 +66,13 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
             ErrorCodes,
         ],
         fast_fields=config.fast_execution,
+    )
+    trusted_documents = TrustedDocuments.from_directory(
+        config.trusted_documents, only=config.trusted_documents_only
+    )
+    # The trusted documents' queries by compiled plans: one of the fast ways (schema/plans/).
+    plans = (
+        CompiledPlans(schema, trusted_documents.documents, config.limits) if config.fast_execution else None
     )
     graphiql = build_graphiql(config.graphiql_assets, config.demo_token) if config.graphiql else None
 
@@ -112,9 +120,8 @@ def create_app(config: Config, engine: AsyncEngine | None = None) -> Starlette:
                     max_body_bytes=config.max_body_bytes,
                     timeout_seconds=config.request_timeout_seconds,
                     response_cache=ResponseCache(config.answer_cache_bytes),
-                    trusted_documents=TrustedDocuments.from_directory(
-                        config.trusted_documents, only=config.trusted_documents_only
-                    ),
+                    trusted_documents=trusted_documents,
+                    plans=plans,
                 ),
             ),
             Route("/healthz", healthz),

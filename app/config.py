@@ -92,7 +92,8 @@ class Config:
     # pool when all are in use, and for a new connection to PostgreSQL.
     database_pool_timeout_seconds: float = 5.0
     database_connect_timeout_seconds: float = 5.0
-    # Completes plain scalar fields without graphql-core's per-field machinery (schema/execution.py).
+    # Completes plain scalar fields without graphql-core's per-field machinery (schema/execution.py), and
+    # answers the trusted documents' queries by their compiled plans (schema/plans/).
     fast_execution: bool = True
     limits: RequestLimits = field(default_factory=RequestLimits)
     introspection: bool = True

@@ -53,6 +53,16 @@ class TrustedDocuments:
             )
         return params
 
+    @property
+    def documents(self) -> Mapping[str, str]:
+        """The trusted documents' texts by id."""
+        return self._documents
+
+    def id_of(self, params: Params) -> str | None:
+        """The id of the trusted document that `params` (resolved) sends, or None when it is not one."""
+        key = params.document_id or (None if params.query is None else document_id(params.query))
+        return key if key in self._documents else None
+
     def operation_label(self, params: Params) -> str:
         """The operation of `params` (resolved) as a metric may show it: the name of an operation of a
         trusted document sent as it is, else `other` (`anonymous` for a trusted document of several

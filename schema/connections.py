@@ -51,15 +51,19 @@ class Connection(Generic[NodeType]):
 
 
 def connection(page: Page[Record], wrap: Callable[[Record], NodeType]) -> Connection[NodeType]:
-    items = page.items
     return Connection(
-        nodes=[wrap(record) for record in items],
-        page_info=PageInfo(
-            has_next_page=page.has_next_page,
-            has_previous_page=page.has_previous_page,
-            start_cursor=page.cursor(items[0]) if items else None,
-            end_cursor=page.cursor(items[-1]) if items else None,
-        ),
+        nodes=[wrap(record) for record in page.items],
+        page_info=page_info(page),
         total_count=page.total_count,
         page=page,
+    )
+
+
+def page_info(page: Page[Any]) -> PageInfo:
+    items = page.items
+    return PageInfo(
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        start_cursor=page.cursor(items[0]) if items else None,
+        end_cursor=page.cursor(items[-1]) if items else None,
     )

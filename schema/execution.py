@@ -26,6 +26,7 @@ from graphql import (
     GraphQLBoolean,
     GraphQLEnumType,
     GraphQLID,
+    GraphQLInt,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -126,6 +127,12 @@ def completer(output_type: GraphQLOutputType) -> Completer:
             return value if type(value) is exact else general(value)
 
         return complete_exact
+    if nullable is GraphQLInt:
+        # Counts and versions: an int within 32 bits serializes as it is.
+        def complete_int(value: Any) -> Any:
+            return value if type(value) is int and _MIN_INT <= value <= _MAX_INT else general(value)
+
+        return complete_int
     if names:
 
         def complete_member(value: Any) -> Any:
@@ -138,6 +145,8 @@ def completer(output_type: GraphQLOutputType) -> Completer:
     return general
 
 
+# GraphQL's Int: 32 bits, signed.
+_MIN_INT, _MAX_INT = -(2**31), 2**31 - 1
 # Built-in scalars whose serialize() returns a value of this exact Python type unchanged.
 _SERIALIZED_AS_IS: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 
@@ -199,7 +208,7 @@ def _enum_names(output_type: GraphQLLeafType) -> dict[Any, str]:
     }
 
 
-def _fast_resolver(definition: StrawberryField, resolve: Callable[..., Any]) -> Callable[[Any], Any] | None:
+def source_resolver(definition: StrawberryField, resolve: Callable[..., Any]) -> Callable[[Any], Any] | None:
     """What Strawberry's resolver of the field returns for a source, as a function of the source alone;
     None for a field that needs more (arguments, the resolve info, an async resolver, extensions).
 
@@ -250,7 +259,7 @@ class FastFieldsExecutor(DeadlineExecutor):
             if field_def is not None and self._fast_allowed and not field_def.args:
                 definition = field_def.extensions.get(DEFINITION_BACKREF)
                 resolve = (
-                    _fast_resolver(definition, field_def.resolve)
+                    source_resolver(definition, field_def.resolve)
                     if isinstance(definition, StrawberryField) and field_def.resolve is not None
                     else None
                 )

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     GraphQLError,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLList,
+    GraphQLSchema,
     OperationDefinitionNode,
     get_nullable_type,
     get_operation_ast,
@@ -147,18 +149,33 @@ class CheckInputText(SchemaExtension):
         document = context.graphql_document
         operation = get_operation_ast(document, context.operation_name) if document else None
         if document is not None and operation is not None:
-            variables = _variable_values(operation, context.variables)
-            problem = _problem(
-                text
-                for site in self.sites.of(core_schema(context.schema), context.query, document, operation)
-                for text in _texts(
-                    value_from_ast_untyped(site.value, variables),
-                    site.value_type,
-                    site.coordinate,
-                    site.name,
-                    (site.name,),
-                )
+            problem = input_text_problem(
+                self.sites, core_schema(context.schema), context.query, document, operation, context.variables
             )
             if problem is not None:
                 context.result = ExecutionResult(data=None, errors=[problem])
         yield
+
+
+def input_text_problem(
+    sites: ArgumentSitesCache,
+    schema: GraphQLSchema,
+    query: str | None,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, Any] | None,
+) -> GraphQLError | None:
+    """The first text of the request's arguments that cannot be stored or is too long, as the error to
+    answer; None when every text is fine (the compiled plans check it too)."""
+    values = _variable_values(operation, variables)
+    return _problem(
+        text
+        for site in sites.of(schema, query, document, operation)
+        for text in _texts(
+            value_from_ast_untyped(site.value, values),
+            site.value_type,
+            site.coordinate,
+            site.name,
+            (site.name,),
+        )
+    )

@@ -264,23 +264,35 @@ class EnforceRequestLimits(ValidationCache):
         document = context.graphql_document
         if document is None:
             return None
-        selections = count_selections(document)
-        if selections > self.limits.max_selections:
-            limit = self.limits.max_selections
-            return _refusal("selections", f"{selections} selections", limit, selections)
-        operation = get_operation_ast(document, context.operation_name)
-        if operation is None:
-            return None  # several operations and no name, or none: execution refuses it
-        cost = measure_operation(core_schema(context.schema), document, operation, context.variables or {})
-        checks = (
-            ("depth", cost.depth, self.limits.max_depth, "selections nested {actual} deep"),
-            ("aliases", cost.aliases, self.limits.max_aliases, "{actual} aliases"),
-            ("nodes", cost.nodes, self.limits.max_nodes, "up to {actual} objects from its lists"),
+        return limits_problem(
+            core_schema(context.schema), document, context.operation_name, context.variables, self.limits
         )
-        for name, actual, maximum, what in checks:
-            if actual > maximum:
-                return _refusal(name, what.format(actual=actual), maximum, actual)
-        return None
+
+
+def limits_problem(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    limits: RequestLimits,
+) -> GraphQLError | None:
+    """The refusal of a request over any of `limits`, or None (the compiled plans check it too)."""
+    selections = count_selections(document)
+    if selections > limits.max_selections:
+        return _refusal("selections", f"{selections} selections", limits.max_selections, selections)
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return None  # several operations and no name, or none: execution refuses it
+    cost = measure_operation(schema, document, operation, variables or {})
+    checks = (
+        ("depth", cost.depth, limits.max_depth, "selections nested {actual} deep"),
+        ("aliases", cost.aliases, limits.max_aliases, "{actual} aliases"),
+        ("nodes", cost.nodes, limits.max_nodes, "up to {actual} objects from its lists"),
+    )
+    for name, actual, maximum, what in checks:
+        if actual > maximum:
+            return _refusal(name, what.format(actual=actual), maximum, actual)
+    return None
 
 
 def _refusal(limit: str, what: str, maximum: int, actual: int) -> GraphQLError:

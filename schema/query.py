@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from aisettings.models.limits import MAX_NODE_IDS, MAX_ORGANIZATIONS_PAGE, MAX_SLUG_LENGTH
+from aisettings.resolvers.context import Context
 from aisettings.resolvers.errors import LimitExceeded
 from aisettings.resolvers.global_ids import decode_global_id
 from aisettings.resolvers.organizations import fetch_organization_page
@@ -101,5 +102,10 @@ class Query:
             ),
         ],
     ) -> Organization | None:
-        record = await info.context.loaders.organization_by_slug.load(slug)
-        return None if record is None else Organization.of(record)
+        return await read_organization(info.context, slug)
+
+
+async def read_organization(context: Context, slug: str) -> Organization | None:
+    """Query.organization (the compiled plans of schema/plans/ call it too)."""
+    record = await context.loaders.organization_by_slug.load(slug)
+    return None if record is None else Organization.of(record)

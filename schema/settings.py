@@ -118,8 +118,12 @@ def effective_settings(effective: Mapping[str, EffectiveValue], level: SettingSo
         )
         for name, value in effective.items()
     }
-    overridden = [SettingName(name) for name in settings_from_level(effective, level)]
-    return EffectiveSettings(**values, overridden_settings=overridden)
+    return EffectiveSettings(**values, overridden_settings=overridden_settings(effective, level))
+
+
+def overridden_settings(effective: Mapping[str, EffectiveValue], level: SettingSource) -> list[Any]:
+    """EffectiveSettings.overriddenSettings: the settings whose value in force comes from `level`."""
+    return [SettingName(name) for name in settings_from_level(effective, level)]
 
 
 def settings_overrides(overrides: Mapping[str, SettingValue | None]) -> Any:

@@ -13,6 +13,8 @@ Read through the functions below (none is on a per-field path):
 - `enum_values`: the value definitions behind `__strawberry_definition__` of a registered enum, whose
   descriptions Strawberry prints in the schema when they are set after registration.
 - `python_enum`: the Python enum behind a graphql-core enum type Strawberry made, its `wrapped_cls`.
+- `python_arguments`: a field's arguments converted as Strawberry's resolver wrapper converts them
+  (`convert_arguments`, with the schema converter's scalar registry), for the compiled plans (schema/plans/).
 
 Names from modules that are not Strawberry's public API, re-exported as they are:
 - `StrawberryGraphQLCoreExecutionContext`, graphql-core's executor as Strawberry runs it, which
@@ -25,7 +27,7 @@ Names from modules that are not Strawberry's public API, re-exported as they are
 
 Used in place, where Strawberry's conventions are the logic itself or the code runs for every field, and
 marked `# internals:` there:
-- schema/execution.py, `_fast_resolver`: a field's resolver as Strawberry calls it, from a StrawberryField
+- schema/execution.py, `source_resolver`: a field's resolver as Strawberry calls it, from a StrawberryField
   (`is_basic_field`, `default_resolver`, `python_name`, `extensions`, `base_resolver`) and its resolver
   (`is_async`, `arguments`, `info_parameter`, `root_parameter`, `parent_parameter`, `self_parameter`,
   `wrapped_func`); a basic field's resolver (`_get_basic_result`) ignores its info, which is None there;
@@ -53,7 +55,7 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import ExecutionContext
-from strawberry.types.arguments import StrawberryArgument
+from strawberry.types.arguments import StrawberryArgument, convert_arguments
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.enum import EnumValue, has_enum_definition
 from strawberry.types.field import StrawberryField
@@ -75,6 +77,7 @@ __all__ = [
     "has_exception_handlers",
     "parse_with_cache",
     "provided_operation_name",
+    "python_arguments",
     "python_enum",
     "raw_info",
 ]
@@ -113,3 +116,13 @@ def enum_values(registered: type[enum.Enum]) -> list[EnumValue]:
 def python_enum(enum_type: GraphQLEnumType) -> type[enum.Enum] | None:
     wrapped: type[enum.Enum] | None = getattr(enum_type, "wrapped_cls", None)
     return wrapped
+
+
+def python_arguments(
+    schema: strawberry.Schema, field: StrawberryField, values: dict[str, Any]
+) -> dict[str, Any]:
+    """A field's arguments (as graphql-core coerces them) as Strawberry's resolver wrapper passes them to
+    the resolver: by Python names, input objects and enums converted."""
+    return convert_arguments(
+        values, field.arguments, scalar_registry=schema.schema_converter.scalar_registry, config=schema.config
+    )
