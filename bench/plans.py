@@ -30,7 +30,7 @@ from aisettings.schema.query import read_organization
 from aisettings.schema.schema import build_schema
 from aisettings.schema.types import load_repository_pages, read_project_page, read_settings_summary
 
-from .measure import PAGE, TREE
+from .documents import PAGE, TREE
 
 REPETITIONS = 10
 

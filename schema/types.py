@@ -533,6 +533,7 @@ REPOSITORY_FIELDS: Mapping[str, Callable[[RepositoryRecord, ProjectRecord], Any]
     "branch_patterns": lambda record, _: record.branch_patterns,
     "status": lambda record, project: repository_status(record.ai_enabled, project.effective),
     "last_configured_at": lambda record, _: record.last_configured_at,
+    "version": lambda record, _: record.version,
 }
 
 

@@ -310,7 +310,7 @@ def test_the_plans_make_each_field_of_a_project_and_a_repository_as_the_types_do
     moment = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
     project = ProjectRecord(7, 1, "web", "Web", overrides, 3, moment, organization)
     repositories = [
-        RepositoryRecord(9, 7, provider, "acme/web", enabled, ["main"], moment if enabled else None)
+        RepositoryRecord(9, 7, provider, "acme/web", enabled, ["main"], moment if enabled else None, 4)
         for provider in ("GITHUB", "GITLAB", "BITBUCKET")
         for enabled in (True, False)
     ]
