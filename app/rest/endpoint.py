@@ -44,7 +44,7 @@ from .errors import (
     validation_errors,
 )
 from .fields import whole_number
-from .metadata import options_metadata
+from .metadata import options_metadata, write_fields
 
 REST_API_FLAG = "rest-api"
 # The order in which Django lists the methods a view allows.
@@ -74,8 +74,11 @@ class Call:
     def viewer(self) -> Viewer:
         return self.context.viewer
 
+    def may(self, permissions: tuple[Permission, ...], organization_id: int) -> bool:
+        return all(self.viewer.may(permission, organization_id) for permission in permissions)
+
     def _require(self, organization_id: int) -> None:
-        if not all(self.viewer.may(permission, organization_id) for permission in self.permissions):
+        if not self.may(self.permissions, organization_id):
             raise forbidden()
 
     async def organization(self) -> OrganizationRecord:
@@ -197,6 +200,14 @@ class Resource:
         self._operations = {**operations, **({"HEAD": operations["GET"]} if "GET" in operations else {})}
         allowed = [*self._operations, "OPTIONS"]
         self._allow = {"Allow": ", ".join(sorted(allowed, key=METHOD_ORDER.index))}
+        # What OPTIONS says of the resource, made once: its name, description and each write's fields.
+        self._name = next(iter(operations.values())).summary
+        self._description = "\n".join(f"{method}: {o.summary}." for method, o in operations.items())
+        self._write_fields = {
+            method: write_fields(operation.body, operation.answer)
+            for method, operation in operations.items()
+            if operation.body is not None
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self._respond(Request(scope, receive))
@@ -242,14 +253,9 @@ class Resource:
         found = await (call.project() if "project" in call.request.path_params else call.organization())
         organization_id = found.organization_id if isinstance(found, ProjectRecord) else found.id
         writes = {
-            method: (operation.body, operation.answer)
-            for method, operation in self._operations.items()
-            if operation.body is not None
-            and all(call.viewer.may(permission, organization_id) for permission in operation.permissions)
+            method: fields
+            for method, fields in self._write_fields.items()
+            if call.may(self._operations[method].permissions, organization_id)
         }
-        (first, *_) = self._operations.values()
-        description = "\n".join(
-            f"{method}: {o.summary}." for method, o in self._operations.items() if method != "HEAD"
-        )
-        metadata = options_metadata(first.summary, description, writes)
+        metadata = options_metadata(self._name, self._description, writes)
         return Response(orjson.dumps(metadata), headers=self._allow, media_type="application/json")

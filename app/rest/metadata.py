@@ -17,19 +17,19 @@ JSON = "application/json"
 DESCRIBED_WRITES = ("PUT", "POST")
 
 
-def options_metadata(
-    name: str, description: str, writes: Mapping[str, tuple[type[BaseModel], Any]]
-) -> dict[str, Any]:
-    """The metadata of a resource; `writes` maps each write the caller may make to its body's model and
-    its answer's (whose fields the body lacks are described as read-only)."""
+def options_metadata(name: str, description: str, writes: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """The metadata of a resource; `writes` maps each write the caller may make to its fields
+    (`write_fields`)."""
     metadata: dict[str, Any] = {"name": name, "description": description, "renders": [JSON], "parses": [JSON]}
-    actions = {method: _fields(*writes[method]) for method in DESCRIBED_WRITES if method in writes}
+    actions = {method: writes[method] for method in DESCRIBED_WRITES if method in writes}
     if actions:
         metadata["actions"] = actions
     return metadata
 
 
-def _fields(body: type[BaseModel], answer: Any) -> dict[str, Any]:
+def write_fields(body: type[BaseModel], answer: Any) -> dict[str, Any]:
+    """The fields of a write as DRF describes them: its body's, and its answer's that the body lacks, as
+    read-only."""
     writable = _object_fields(body.model_json_schema(mode="validation"), read_only=False)
     if not isinstance(answer, type) or not issubclass(answer, BaseModel):
         return writable
