@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import operator
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -460,9 +459,8 @@ async def load_repository_pages(
     context: Context, records: list[ProjectRecord], asked: Iterable[Mapping[str, Any]]
 ) -> None:
     """The repository pages asked (the arguments of each `repositories` field) of a page's projects,
-    loaded in one batch with the page: awaited one project at a time, the same batch cost ~30 µs a
-    project (a task each, and the wake-ups). A page size over the limit is left to each project's field
-    to report, and so is a failed load, which the loader keeps: each field meets it where it belongs."""
+    read in one batch with the page. A page size over the limit is left to each project's field to
+    report."""
     keys = []
     for arguments in asked:
         try:
@@ -470,9 +468,7 @@ async def load_repository_pages(
         except ClientError:
             continue
         keys += [RepositoryPageKey(record.id, first, arguments.get("after")) for record in records]
-    if keys:
-        with contextlib.suppress(Exception):  # reported by each project's field, as said above
-            await context.loaders.repository_page.load_many(keys)
+    await context.loaders.read_repository_pages(keys)
 
 
 @strawberry.type(description="A repository of a project, which can be switched off for AI.")

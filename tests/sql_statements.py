@@ -1,6 +1,6 @@
-"""The SQL statements a block of code sends to the database, as SQLAlchemy's cursor events see them
-(tests and benchmarks count them). Authentication's statement, one on every request, is left out: on
-PostgreSQL it goes to the driver directly, which those events do not see (models/database.FrequentRead)."""
+"""The SQL statements a block of code sends to the database (tests and benchmarks count them): those
+SQLAlchemy's cursor events see, and those sent to the driver directly (models/database.FrequentRead).
+`queries` leaves out transaction control and authentication's statement, one on every request."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aisettings.models.database import DRIVER_STATEMENT_LISTENERS
+
 TRANSACTION_CONTROL = frozenset({"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"})
-AUTHENTICATION = "SELECT api_token.id, api_token.scopes,"
+AUTHENTICATION = "SELECT api_token.id, api_token.hashed_secret, api_token.scopes,"
 
 
 @contextmanager
@@ -25,11 +27,17 @@ def recorded_statements(engine: AsyncEngine) -> Iterator[list[str]]:
     ) -> None:
         statements.append(statement)
 
+    def record_driver_statement(sent_by: AsyncEngine, statement: str) -> None:
+        if sent_by is engine:
+            statements.append(statement)
+
     event.listen(engine.sync_engine, "before_cursor_execute", record)
+    DRIVER_STATEMENT_LISTENERS.append(record_driver_statement)
     try:
         yield statements
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
+        DRIVER_STATEMENT_LISTENERS.remove(record_driver_statement)
 
 
 def queries(statements: list[str]) -> list[str]:
