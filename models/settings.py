@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeAlias
 
@@ -103,6 +103,10 @@ class SettingsRegistry:
         return iter(self.settings)
 
     @cached_property
+    def names(self) -> tuple[str, ...]:
+        return tuple(setting.name for setting in self.settings)
+
+    @cached_property
     def by_name(self) -> Mapping[str, SettingDefinition]:
         return {setting.name: setting for setting in self.settings}
 
@@ -157,11 +161,37 @@ class OrganizationSettingsValues:
 
     values: RawSettings
     locked: frozenset[str]
+    # The settings resolved below these values, by the raw values of the levels between (a project's
+    # overrides; a repository's key also holds its switch): a page of a thousand projects and their
+    # repositories holds a handful of combinations.
+    _resolved: dict[tuple[object, ...], EffectiveSettings] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @cached_property
     def effective(self) -> dict[str, EffectiveValue]:
         """Each setting's organization value, computed once: every project of a page inherits them."""
         return {setting.name: organization_value(setting, self) for setting in SETTINGS}
+
+    def for_project(self, overrides: RawSettings) -> EffectiveSettings:
+        """resolve_project_settings(self, overrides), resolved once per distinct overrides (the same
+        mapping for every project that has them: not to be changed)."""
+        key = tuple(map(overrides.get, SETTINGS.names))
+        resolved = self._resolved.get(key)
+        if resolved is None:
+            resolved = self._resolved[key] = resolve_project_settings(self, overrides)
+        return resolved
+
+    def for_repository(self, overrides: RawSettings, ai_enabled: bool) -> EffectiveSettings:
+        """resolve_repository_settings of a repository of a project with `overrides`, resolved once per
+        distinct overrides and switch."""
+        key = (*map(overrides.get, SETTINGS.names), ai_enabled)
+        resolved = self._resolved.get(key)
+        if resolved is None:
+            resolved = self._resolved[key] = resolve_repository_settings(
+                self.for_project(overrides), ai_enabled
+            )
+        return resolved
 
 
 NO_ORGANIZATION_SETTINGS = OrganizationSettingsValues(values={}, locked=frozenset())

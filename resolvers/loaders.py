@@ -7,7 +7,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Integer, Over, Row, Select, and_, bindparam, case, func, or_, select
@@ -189,7 +189,7 @@ class Loaders:
             project_id = row[_PROJECT_ID]
             totals[project_id] = row[_TOTAL]
             if row[_ID] > after_id and row[_POSITION] <= first + 1:
-                on_page[project_id].append(RepositoryRecord(*row[:_RECORD_WIDTH]))
+                on_page[project_id].append(repository_record(row))
         pages = {}
         for project_id in project_ids:
             records = on_page[project_id]
@@ -207,7 +207,7 @@ def _repository_pages_read(*, after_cursor: bool) -> FrequentRead:
     """One statement for the pages of every project: the first `size` repositories after the cursor in
     each, numbered by a window function, with each project's total count beside them (on every row, and
     after a cursor also on its last row, even when the page is empty). Each row: a RepositoryRecord's
-    fields in order, the total, the position. Built once: a tree's reads its 3000 rows on the driver."""
+    columns in order, the total, the position. Built once: a tree's reads its 3000 rows on the driver."""
     after_id = bindparam("after_id", type_=Integer)
     total = func.count().over(partition_by=repository.c.project_id).label("total")
     if not after_cursor:
@@ -221,19 +221,18 @@ def _repository_pages_read(*, after_cursor: bool) -> FrequentRead:
             .over(partition_by=repository.c.project_id, order_by=repository.c.id.desc())
             .label("from_last"),
         ]
-    record_columns = [repository.c[field.name] for field in fields(RepositoryRecord)]
     numbered = (
-        select(*record_columns, total, *numbering)
+        select(repository, total, *numbering)
         .where(in_id_list(repository.c.project_id, "project_ids"))
         .subquery()
     )
     on_page = and_(numbered.c.id > after_id, numbered.c.position <= bindparam("size", type_=Integer))
     wanted = on_page if not after_cursor else or_(on_page, numbered.c.from_last == 1)
-    columns = [numbered.c[column.name] for column in record_columns] + [numbered.c.total, numbered.c.position]
+    columns = [numbered.c[column.name] for column in repository.c] + [numbered.c.total, numbered.c.position]
     return FrequentRead(select(*columns).where(wanted).order_by(numbered.c.project_id, numbered.c.id))
 
 
-_RECORD_WIDTH = len(fields(RepositoryRecord))
-_ID, _PROJECT_ID, _TOTAL, _POSITION = 0, 1, _RECORD_WIDTH, _RECORD_WIDTH + 1
+_ID, _PROJECT_ID = (list(repository.c).index(repository.c[name]) for name in ("id", "project_id"))
+_TOTAL, _POSITION = len(repository.c), len(repository.c) + 1
 _FIRST_REPOSITORY_PAGES = _repository_pages_read(after_cursor=False)
 _LATER_REPOSITORY_PAGES = _repository_pages_read(after_cursor=True)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import Row
 
 from aisettings.models.settings import (
     SETTINGS,
-    EffectiveValue,
+    EffectiveSettings,
     OrganizationSettingsValues,
     SettingValue,
-    resolve_project_settings,
 )
-from aisettings.models.tables import override_column
+from aisettings.models.tables import override_column, project, repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +37,7 @@ class OrganizationRecord:
         return hash((self.id, self.settings_version))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProjectRecord:
     id: int
     organization_id: int
@@ -48,15 +47,20 @@ class ProjectRecord:
     version: int
     updated_at: dt.datetime
     organization_settings: OrganizationSettingsValues
+    # The settings the project runs with, resolved once per distinct overrides of the organization's
+    # projects (a page shows them several times: its effective settings, each repository's status).
+    effective: EffectiveSettings = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "effective", self.organization_settings.for_project(self.overrides))
 
     @property
     def has_overrides(self) -> bool:
-        return any(value is not None for value in self.overrides.values())
+        return list(self.overrides.values()).count(None) != len(self.overrides)
 
-    @functools.cached_property
-    def effective(self) -> dict[str, EffectiveValue]:
-        """The settings the project runs with (resolved once per record)."""
-        return resolve_project_settings(self.organization_settings, self.overrides)
+    def repository_settings(self, ai_enabled: bool) -> EffectiveSettings:
+        """The settings a repository of the project runs with, by its switch."""
+        return self.organization_settings.for_repository(self.overrides, ai_enabled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,30 +108,37 @@ def organization_record(row: Row[Any]) -> OrganizationRecord:
     )
 
 
-def project_record(row: Row[Any], organization_settings: OrganizationSettingsValues) -> ProjectRecord:
+# Projects and repositories are read by position, from rows that begin with their table's columns in
+# the table's order (`select(project, ...)` reads them so): 5x cheaper than by name, and a tree reads 4000.
+_PROJECT_COLUMNS = project.c.keys()
+_PROJECT_WIDTH = len(_PROJECT_COLUMNS)
+_OVERRIDES = [(setting.name, _PROJECT_COLUMNS.index(override_column(setting))) for setting in SETTINGS]
+_PROJECT_ID, _ORGANIZATION_ID, _SLUG, _NAME, _VERSION, _UPDATED_AT = (
+    _PROJECT_COLUMNS.index(name)
+    for name in ("id", "organization_id", "slug", "name", "version", "updated_at")
+)
+_REPOSITORY_WIDTH = len(fields(RepositoryRecord))
+assert repository.c.keys()[:_REPOSITORY_WIDTH] == [field.name for field in fields(RepositoryRecord)], (
+    "a RepositoryRecord's fields are its table's columns, in order"
+)
+
+
+def project_record(row: Sequence[Any], organization_settings: OrganizationSettingsValues) -> ProjectRecord:
+    values = row[:_PROJECT_WIDTH]
     return ProjectRecord(
-        id=row.id,
-        organization_id=row.organization_id,
-        slug=row.slug,
-        name=row.name,
-        overrides={setting.name: getattr(row, override_column(setting)) for setting in SETTINGS},
-        version=row.version,
-        updated_at=row.updated_at,
+        id=values[_PROJECT_ID],
+        organization_id=values[_ORGANIZATION_ID],
+        slug=values[_SLUG],
+        name=values[_NAME],
+        overrides={name: values[index] for name, index in _OVERRIDES},
+        version=values[_VERSION],
+        updated_at=values[_UPDATED_AT],
         organization_settings=organization_settings,
     )
 
 
-def repository_record(row: Row[Any]) -> RepositoryRecord:
-    return RepositoryRecord(
-        id=row.id,
-        project_id=row.project_id,
-        provider=row.provider,
-        name=row.name,
-        ai_enabled=row.ai_enabled,
-        branch_patterns=list(row.branch_patterns),
-        last_configured_at=row.last_configured_at,
-        version=row.version,
-    )
+def repository_record(row: Sequence[Any]) -> RepositoryRecord:
+    return RepositoryRecord(*row[:_REPOSITORY_WIDTH])
 
 
 def audit_entry_record(row: Row[Any]) -> AuditEntryRecord:

@@ -31,7 +31,7 @@ from aisettings.models.repositories import (
     repository_status,
     repository_url,
 )
-from aisettings.models.settings import SETTINGS, SettingSource, resolve_repository_settings
+from aisettings.models.settings import SETTINGS, SettingSource
 from aisettings.resolvers import audit_log, projects, repository_lookup
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.errors import ClientError, Forbidden, LimitExceeded
@@ -496,7 +496,7 @@ class Repository(Node):
 
     @strawberry.field(description="The settings AI runs with here: the project's, unless switched off here.")
     def effective_settings(self) -> EffectiveSettings:  # type: ignore[valid-type]
-        resolved = resolve_repository_settings(self.project.record.effective, self.ai_enabled)
+        resolved = self.project.record.repository_settings(self.ai_enabled)
         return effective_settings(resolved, SettingSource.REPOSITORY)
 
     @classmethod

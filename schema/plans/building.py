@@ -4,7 +4,7 @@ leaves with graphql-core's output coercion, and awaiting only the fields that re
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import strawberry
@@ -14,7 +14,7 @@ from aisettings.resolvers.context import Context
 
 from ..strawberry_internals import DEFINITION_BACKREF, StrawberryField, python_arguments
 from .selections import NotCovered
-from .sources import Site
+from .sources import SHARED_OBJECTS, Site
 from .steps import FieldStep, ObjectStep
 
 Build = Callable[[Any], Any]
@@ -86,7 +86,22 @@ def _object_function(step: ObjectStep, request: Request) -> Build:
             )
     exec(step.code, namespace)  # defines `build` (steps.py)
     build: Build = namespace["build"]
-    return build
+    key_of = SHARED_OBJECTS.get(step.type_name)
+    return build if key_of is None else _built_once(build, key_of)
+
+
+def _built_once(build: Build, key_of: Callable[[Any], Hashable]) -> Build:
+    """`build`, run once per key of its sources for this request (sources.SHARED_OBJECTS)."""
+    built: dict[Hashable, tuple[Any, Any]] = {}
+
+    def build_once(source: Any) -> Any:
+        key = key_of(source)
+        found = built.get(key)
+        if found is None:
+            found = built[key] = (source, build(source))  # the source kept: its key's identity stays its own
+        return found[1]
+
+    return build_once
 
 
 def bind_field(step: FieldStep, request: Request) -> Build:

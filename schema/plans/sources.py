@@ -11,13 +11,13 @@ EffectiveSettings. Only the fields listed here are covered on those types."""
 from __future__ import annotations
 
 import operator
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLField
 
-from aisettings.models.settings import SETTINGS, EffectiveValue, SettingSource, resolve_repository_settings
+from aisettings.models.settings import SETTINGS, EffectiveValue, SettingSource
 from aisettings.resolvers.context import Context
 from aisettings.resolvers.pagination import Page
 from aisettings.resolvers.records import ProjectRecord, RepositoryRecord
@@ -159,8 +159,7 @@ def _repository_field(made: Callable[[RepositoryRecord, ProjectRecord], Any]) ->
 
 def _repository_effective(pair: tuple[RepositoryRecord, ProjectRecord]) -> EffectiveAt:
     record, project = pair
-    settings = resolve_repository_settings(project.effective, record.ai_enabled)
-    return EffectiveAt(settings, SettingSource.REPOSITORY)
+    return EffectiveAt(project.repository_settings(record.ai_enabled), SettingSource.REPOSITORY)
 
 
 def _setting_reader(name: str) -> FieldReader:
@@ -213,6 +212,15 @@ RECORD_FIELDS: Mapping[str, Mapping[str, FieldReader]] = {
     "RepositoryConnection": {},
     "EffectiveSettings": {},
     "SettingsOverrides": {},
+}
+
+
+# Types whose object is a function of a key of its source: built once per request and key, and the
+# same dict shown wherever it recurs. A tree's 4000 EffectiveSettings show a handful of distinct values,
+# as the settings they show are resolved once per combination (models/settings.py): the key is that
+# mapping's identity, kept its own while the request lasts by the source the plan keeps with it.
+SHARED_OBJECTS: Mapping[str, Callable[[Any], Hashable]] = {
+    "EffectiveSettings": lambda effective: (id(effective.settings), effective.level),
 }
 
 
