@@ -44,6 +44,9 @@ class InIdList(ColumnElement[bool]):
         ("ids", InternalTraversal.dp_clauseelement),
     ]
     type = Boolean()
+    # internals: a predicate as it is, where SQLAlchemy would compare a boolean value with 1 on SQLite
+    # (which keeps SQLite from the index on the column: a scan of every repository).
+    _is_implicitly_boolean = True
 
     def __init__(self, column: ColumnElement[Any], parameter: str) -> None:
         self.column = column
