@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from typing import Any
@@ -139,16 +140,22 @@ class FrequentRead:
         compiled = self._compiled.get(driver_name)
         if compiled is None:
             compiled = self._compiled[driver_name] = _DriverStatement(self._statement, engine.dialect)
+        arguments = compiled.arguments(parameters)
         for listener in DRIVER_STATEMENT_LISTENERS:
             listener(engine, compiled.sql)
         connection = await engine.raw_connection()  # a pool timeout or a failed connect: as for any statement
         driver = connection.driver_connection
         assert driver is not None, "a pooled connection is open"
         try:
-            records = await _DRIVERS[driver_name](driver, compiled.sql, compiled.arguments(parameters), one)
+            records = await _DRIVERS[driver_name](driver, compiled.sql, arguments, one)
         except Exception as error:
             await greenlet_spawn(connection.invalidate, error)
             raise _DriverFailed from error
+        except BaseException:
+            # Cancelled mid-statement (a request past its time limit): the connection is in an unknown
+            # state and must not go back to the pool as it is; left checked out, the pool would lose it.
+            await asyncio.shield(greenlet_spawn(connection.invalidate))
+            raise
         # Back to the pool, whose reset may call the driver the way SQLAlchemy's async layer does.
         await greenlet_spawn(connection.close)
         return records
@@ -182,6 +189,9 @@ class _DriverFailed(Exception):
     pass
 
 
+_REQUIRED = object()  # a parameter the caller must give
+
+
 class _DriverStatement:
     """A statement compiled for the driver: its SQL, the order of its parameters and the conversions
     SQLAlchemy applies to them and to its columns."""
@@ -189,8 +199,14 @@ class _DriverStatement:
     def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
         self.sql = str(compiled)
+        # Each parameter in the order of the SQL: its name, its conversion, and its value when the
+        # statement holds one (a literal, which SQLAlchemy binds as an anonymous parameter).
         self._parameters = [
-            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+            (
+                name,
+                compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect),
+                _REQUIRED if compiled.binds[name].required else compiled.binds[name].effective_value,
+            )
             for name in compiled.positiontup or []
         ]
         self._columns = [
@@ -202,9 +218,12 @@ class _DriverStatement:
         ]
 
     def arguments(self, parameters: dict[str, Any]) -> list[Any]:
+        values = [parameters.get(name, held) for name, _, held in self._parameters]
+        if _REQUIRED in values:
+            raise KeyError(f"a parameter of the statement is missing: {sorted(parameters)} given")
         return [
-            parameters[name] if convert is None else convert(parameters[name])
-            for name, convert in self._parameters
+            value if convert is None else convert(value)
+            for value, (_, convert, _) in zip(values, self._parameters, strict=True)
         ]
 
     def row(self, record: Sequence[Any]) -> dict[str, Any]:

@@ -118,7 +118,7 @@ _PROJECT_ID, _ORGANIZATION_ID, _SLUG, _NAME, _VERSION, _UPDATED_AT = (
     for name in ("id", "organization_id", "slug", "name", "version", "updated_at")
 )
 _REPOSITORY_WIDTH = len(fields(RepositoryRecord))
-assert repository.c.keys()[:_REPOSITORY_WIDTH] == [field.name for field in fields(RepositoryRecord)], (
+assert repository.c.keys()[:_REPOSITORY_WIDTH] == [each.name for each in fields(RepositoryRecord)], (
     "a RepositoryRecord's fields are its table's columns, in order"
 )
 

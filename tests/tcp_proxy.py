@@ -1,6 +1,7 @@
 """A TCP proxy in front of the test database, to take the database away from an app and give it back
 without touching the database server: closed, connections to it are refused and those through it cut;
-silent, it accepts connections and never answers, as a server that hangs."""
+silent, it accepts connections and never answers, as a server that hangs; held, the connections through
+it stop passing data on until it is released, as a statement that takes its time."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ class TcpProxy:
         self._connections: set[asyncio.StreamWriter] = set()
         self.port = 0  # chosen by the system when it first opens, kept when it opens again
         self.silent = False
+        self._flowing = asyncio.Event()
+        self._flowing.set()
 
     async def open(self) -> None:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
@@ -32,6 +35,12 @@ class TcpProxy:
             connection.transport.abort()
         await self._server.wait_closed()
 
+    def hold(self) -> None:
+        self._flowing.clear()
+
+    def release(self) -> None:
+        self._flowing.set()
+
     def url(self, database_url: str) -> str:
         """`database_url` through the proxy."""
         proxied = make_url(database_url).set(host="127.0.0.1", port=self.port)
@@ -44,7 +53,9 @@ class TcpProxy:
                 await reader.read()  # until the client gives up or the proxy closes
                 return
             upstream_reader, upstream_writer = await asyncio.open_connection(*self._upstream)
-            await asyncio.gather(_pipe(reader, upstream_writer), _pipe(upstream_reader, writer))
+            await asyncio.gather(
+                _pipe(reader, upstream_writer, self._flowing), _pipe(upstream_reader, writer, self._flowing)
+            )
         except OSError:
             pass  # cut
         finally:
@@ -52,9 +63,10 @@ class TcpProxy:
             writer.close()
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, flowing: asyncio.Event) -> None:
     with contextlib.suppress(OSError):
         while data := await reader.read(65536):
+            await flowing.wait()
             writer.write(data)
             await writer.drain()
     writer.close()

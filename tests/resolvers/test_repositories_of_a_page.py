@@ -97,6 +97,21 @@ async def test_each_project_of_a_page_answers_as_it_does_alone(
     assert len(page["nodes"][1]["rest"]["nodes"]) == REPOSITORIES_EACH
 
 
+async def test_the_pages_of_repositories_after_a_cursor_are_read_in_one_statement_run_once(
+    engine: AsyncEngine, client: httpx.AsyncClient
+) -> None:
+    """Read on the driver directly (models/database.FrequentRead), as the first pages are: a statement it
+    could not run there would run again the ordinary way, and show twice."""
+    org, token = await given_projects(engine)
+    after = (await repositories_of(client, token, org, "p0000", 2))["pageInfo"]["endCursor"]
+
+    with recorded_statements(engine) as statements:
+        await execute(client, token, PAGE, {"slug": org.slug, "after": after})
+
+    reads_of_repositories = [statement for statement in statements if "FROM repository" in statement]
+    assert len(reads_of_repositories) == 3, reads_of_repositories  # firstTwo, rest, and the edges' first 3
+
+
 async def test_repositories_left_out_by_skip_are_not_read(
     engine: AsyncEngine, client: httpx.AsyncClient
 ) -> None:
