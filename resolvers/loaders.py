@@ -186,10 +186,10 @@ class Loaders:
         on_page: dict[int, list[RepositoryRecord]] = defaultdict(list)
         totals: dict[int, int] = {}
         for row in await read.all(self._engine, parameters):
-            project_id = row[_PROJECT_ID]
-            totals[project_id] = row[_TOTAL]
-            if row[_ID] > after_id and row[_POSITION] <= first + 1:
-                on_page[project_id].append(repository_record(row))
+            record = repository_record(row)
+            totals[record.project_id] = row[_TOTAL]
+            if record.id > after_id and row[_POSITION] <= first + 1:
+                on_page[record.project_id].append(record)
         pages = {}
         for project_id in project_ids:
             records = on_page[project_id]
@@ -232,7 +232,6 @@ def _repository_pages_read(*, after_cursor: bool) -> FrequentRead:
     return FrequentRead(select(*columns).where(wanted).order_by(numbered.c.project_id, numbered.c.id))
 
 
-_ID, _PROJECT_ID = (list(repository.c).index(repository.c[name]) for name in ("id", "project_id"))
 _TOTAL, _POSITION = len(repository.c), len(repository.c) + 1
 _FIRST_REPOSITORY_PAGES = _repository_pages_read(after_cursor=False)
 _LATER_REPOSITORY_PAGES = _repository_pages_read(after_cursor=True)

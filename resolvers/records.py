@@ -56,7 +56,7 @@ class ProjectRecord:
 
     @property
     def has_overrides(self) -> bool:
-        return list(self.overrides.values()).count(None) != len(self.overrides)
+        return any(value is not None for value in self.overrides.values())
 
     def repository_settings(self, ai_enabled: bool) -> EffectiveSettings:
         """The settings a repository of the project runs with, by its switch."""
