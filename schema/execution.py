@@ -17,11 +17,13 @@ The executor's per-field methods it overrides and calls are graphql-core's inter
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable, Hashable
 from functools import cache
 from typing import Any
 
+import orjson
 from graphql import (
     GraphQLBoolean,
     GraphQLEnumType,
@@ -40,7 +42,7 @@ from graphql.pyutils import Path
 
 from .deadline import DeadlineExecutor
 from .graphql_core_internals import FieldDetailsList, GroupedFieldSet, gather_with_cancel
-from .strawberry_internals import DEFINITION_BACKREF, StrawberryField, python_enum
+from .strawberry_internals import DEFINITION_BACKREF, StrawberryField, python_enum, serializes_by_isoformat
 
 Completer = Callable[[Any], Any]
 Resolver = Callable[[Any], Any]
@@ -119,14 +121,24 @@ def completer(output_type: GraphQLOutputType) -> Completer:
     # internals: graphql-core's complete_value and complete_leaf_value, for these types.
     general = _completer(output_type)
     nullable = output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
+    # A null of a nullable field completes as null: the overrides a project does not set, mostly.
+    null_is_exact = nullable is output_type
     exact = _SERIALIZED_AS_IS.get(nullable) if isinstance(nullable, GraphQLScalarType) else None
     names = _enum_names(nullable) if isinstance(nullable, GraphQLEnumType) else {}
     if exact is not None:
         # Most values are a str or a bool, which these scalars serialize as they are.
         def complete_exact(value: Any) -> Any:
-            return value if type(value) is exact else general(value)
+            return value if type(value) is exact or (value is None and null_is_exact) else general(value)
 
         return complete_exact
+    if isinstance(nullable, GraphQLScalarType) and serializes_by_isoformat(nullable):
+        # Timestamps are read from the database in UTC: orjson writes them as isoformat() does, 3x faster.
+        def complete_utc(value: Any) -> Any:
+            if type(value) is dt.datetime and value.tzinfo is dt.UTC:
+                return orjson.dumps(value)[1:-1].decode()
+            return None if value is None and null_is_exact else general(value)
+
+        return complete_utc
     if nullable is GraphQLInt:
         # Counts and versions: an int within 32 bits serializes as it is.
         def complete_int(value: Any) -> Any:
@@ -134,10 +146,11 @@ def completer(output_type: GraphQLOutputType) -> Completer:
 
         return complete_int
     if names:
+        completed: dict[Any, str | None] = {**names, None: None} if null_is_exact else {**names}
 
         def complete_member(value: Any) -> Any:
             try:
-                return names[value]
+                return completed[value]
             except (KeyError, TypeError):  # not a member, or unhashable: the general way
                 return general(value)
 

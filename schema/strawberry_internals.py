@@ -13,6 +13,8 @@ Read through the functions below (none is on a per-field path):
 - `enum_values`: the value definitions behind `__strawberry_definition__` of a registered enum, whose
   descriptions Strawberry prints in the schema when they are set after registration.
 - `python_enum`: the Python enum behind a graphql-core enum type Strawberry made, its `wrapped_cls`.
+- `serializes_by_isoformat`: whether a scalar is one of Strawberry's built-in date and time scalars, whose
+  serialize is the `isoformat` methodcaller of its base_scalars module.
 - `python_arguments`: a field's arguments converted as Strawberry's resolver wrapper converts them
   (`convert_arguments`, with the schema converter's scalar registry), for the compiled plans (schema/plans/).
 
@@ -47,13 +49,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import strawberry
-from graphql import DocumentNode, GraphQLEnumType, GraphQLResolveInfo, GraphQLSchema
+from graphql import DocumentNode, GraphQLEnumType, GraphQLResolveInfo, GraphQLScalarType, GraphQLSchema
 from strawberry.extensions import ParserCache
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.schema.name_converter import NameConverter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.schema.types import base_scalars
 from strawberry.types import ExecutionContext
 from strawberry.types.arguments import StrawberryArgument, convert_arguments
 from strawberry.types.base import StrawberryOptional
@@ -126,3 +129,8 @@ def python_arguments(
     return convert_arguments(
         values, field.arguments, scalar_registry=schema.schema_converter.scalar_registry, config=schema.config
     )
+
+
+def serializes_by_isoformat(scalar: GraphQLScalarType) -> bool:
+    """Whether the scalar serializes a value as `value.isoformat()` (Strawberry's Date, DateTime, Time)."""
+    return scalar.serialize is base_scalars.isoformat

@@ -28,6 +28,7 @@ from aisettings.models.limits import (
 from aisettings.models.repositories import (
     RepositoryProvider,
     RepositoryStatus,
+    provider_of,
     repository_status,
     repository_url,
 )
@@ -501,7 +502,7 @@ class Repository(Node):
 
     @classmethod
     def of(cls, record: RepositoryRecord, project: Project) -> Repository:
-        provider = RepositoryProvider(record.provider)
+        provider = provider_of(record.provider)
         return cls(
             id=strawberry.ID(encode_global_id("Repository", record.id)),
             database_id=str(record.id),
@@ -522,9 +523,9 @@ class Repository(Node):
 REPOSITORY_FIELDS: Mapping[str, Callable[[RepositoryRecord, ProjectRecord], Any]] = {
     "id": lambda record, _: strawberry.ID(encode_global_id("Repository", record.id)),
     "database_id": lambda record, _: str(record.id),
-    "provider": lambda record, _: RepositoryProvider(record.provider),
+    "provider": lambda record, _: provider_of(record.provider),
     "name": lambda record, _: record.name,
-    "url": lambda record, _: repository_url(RepositoryProvider(record.provider), record.name),
+    "url": lambda record, _: repository_url(provider_of(record.provider), record.name),
     "ai_enabled": lambda record, _: record.ai_enabled,
     "branch_patterns": lambda record, _: record.branch_patterns,
     "status": lambda record, project: repository_status(record.ai_enabled, project.effective),

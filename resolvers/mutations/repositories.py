@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,10 +150,10 @@ async def apply_repository_values(
     results: list[RepositoryInProject] = []
     changed_ids: list[int] = []
     for record, parent in targets:
-        after = dataclasses.replace(record, **values)
+        after = record._replace(**values)
         changes = field_changes(audit_json(record), audit_json(after))
         if changes:
-            after = dataclasses.replace(after, last_configured_at=now, version=record.version + 1)
+            after = after._replace(last_configured_at=now, version=record.version + 1)
             changed_ids.append(record.id)
             audit.add(AuditAction.REPOSITORY_UPDATED, AuditTarget.REPOSITORY, record.id, changes)
             audit.emit(repository_event("modified", after))

@@ -3,6 +3,7 @@ data and errors, for every document of queries/ and for the unusual values it ha
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from collections.abc import AsyncIterator
@@ -13,6 +14,8 @@ import httpx
 import pytest
 import strawberry
 from graphql import OperationDefinitionNode, OperationType, parse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.asgi import create_app
@@ -341,3 +344,50 @@ def test_unusual_values_get_the_errors_graphql_core_gives() -> None:
     assert answer(fast) == answer(plain)
     assert fast.errors, "the schema above must produce errors, or this test proves nothing"
     assert re.search("non-nullable", str(fast.errors))
+
+
+# Timestamps and nulls, which the fast way completes without graphql-core's output coercion.
+
+ZONES = st.sampled_from([dt.UTC, None, dt.timezone(dt.timedelta(hours=5, minutes=30, seconds=15))])
+
+
+@strawberry.type
+class Moment:
+    at: dt.datetime
+    maybe_at: dt.datetime | None
+    maybe_color: Color | None
+    maybe_flag: bool | None
+
+
+@given(
+    moments=st.lists(
+        st.tuples(
+            st.datetimes(timezones=ZONES),
+            st.none() | st.datetimes(timezones=ZONES),
+            st.none() | st.just(Color.RED),
+            st.none() | st.booleans(),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_timestamps_and_nulls_get_what_graphql_core_gives(
+    moments: list[tuple[dt.datetime, dt.datetime | None, Color | None, bool | None]],
+) -> None:
+    @strawberry.type
+    class MomentQuery:
+        @strawberry.field
+        def moments(self) -> list[Moment]:
+            return [
+                Moment(at=at, maybe_at=maybe, maybe_color=color, maybe_flag=flag)
+                for at, maybe, color, flag in moments
+            ]
+
+    document = "{ moments { at maybeAt maybeColor maybeFlag } }"
+    fast = strawberry.Schema(MomentQuery, execution_context_class=FastFieldsExecutor).execute_sync(document)
+    plain = strawberry.Schema(MomentQuery).execute_sync(document)
+
+    assert (fast.data, _errors(fast)) == (plain.data, _errors(plain))
+    assert fast.data is not None
+    assert fast.data["moments"][0]["at"] == moments[0][0].isoformat()
