@@ -28,11 +28,16 @@ class BenchClient:
 
     def post(self, document: str, variables: dict[str, Any]) -> dict[str, Any]:
         """The answer's `data`; a request that fails stops the benchmark."""
-        answer: dict[str, Any] = orjson.loads(self.raw(document, variables))
-        if "errors" in answer:
-            raise RuntimeError(f"a benchmark request failed: {answer['errors']}")
-        data: dict[str, Any] = answer["data"]
-        return data
+        return answered_data(self.raw(document, variables))
 
     def close(self) -> None:
         self._connection.close()
+
+
+def answered_data(answer: bytes) -> dict[str, Any]:
+    """An answer's `data`; an answer with errors stops the benchmark."""
+    parsed: dict[str, Any] = orjson.loads(answer)
+    if "errors" in parsed:
+        raise RuntimeError(f"a benchmark request failed: {parsed['errors']}")
+    data: dict[str, Any] = parsed["data"]
+    return data

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aisettings.app.demo import DEMO_SLUG
 
-from .client import BenchClient
+from .client import BenchClient, answered_data
 from .documents import PAGE, TREE
 
 
@@ -20,25 +20,28 @@ class PagesFigures:
     seconds: float
     first_peak_mb: float
     last_peak_mb: float
+    answer_mb: float  # the answers' bytes, all pages together
 
     def __str__(self) -> str:
         return (
             f"{self.projects} projects in {self.pages} pages of {PAGE}: {self.seconds:.2f} s in all; "
             f"peak RSS of the worker {self.first_peak_mb:.0f} MB after the first page, "
-            f"{self.last_peak_mb:.0f} MB after the last"
+            f"{self.last_peak_mb:.0f} MB after the last; {self.answer_mb:.0f} MB of answers"
         )
 
 
 def walk_pages(client: BenchClient, pid: int, projects: int) -> PagesFigures:
     after: str | None = None
     peaks: list[float] = []
+    answer_bytes = 0
     started = time.perf_counter()
     for _ in range(-(-projects // PAGE)):
-        page = client.post(TREE, {"slug": DEMO_SLUG, "first": PAGE, "after": after})["organization"]
+        answer = client.raw(TREE, {"slug": DEMO_SLUG, "first": PAGE, "after": after})
         peaks.append(peak_rss_mb(pid))
-        after = page["projects"]["pageInfo"]["endCursor"]
+        answer_bytes += len(answer)
+        after = answered_data(answer)["organization"]["projects"]["pageInfo"]["endCursor"]
     seconds = time.perf_counter() - started
-    return PagesFigures(projects, len(peaks), seconds, peaks[0], peaks[-1])
+    return PagesFigures(projects, len(peaks), seconds, peaks[0], peaks[-1], answer_bytes / 1e6)
 
 
 def peak_rss_mb(pid: int) -> float:
