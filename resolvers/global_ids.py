@@ -15,8 +15,14 @@ NODE_TYPES = ("Organization", "Project", "Repository", "AuditEntry")
 # refused before it is decoded or repeated in a message.
 
 
+# base64's url-safe alphabet from the standard one. encode_global_id calls binascii as
+# base64.urlsafe_b64encode does, without its two layers of calls: a tree makes 4000 ids.
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def encode_global_id(type_name: str, primary_key: int) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{primary_key}".encode()).decode().rstrip("=")
+    encoded = binascii.b2a_base64(f"{type_name}:{primary_key}".encode(), newline=False)
+    return encoded.translate(_URL_SAFE).rstrip(b"=").decode()
 
 
 def quoted_id(global_id: str) -> str:

@@ -9,10 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aisettings.app.importing import import_file, read_import_file
-from aisettings.resolvers.global_ids import encode_global_id
+from aisettings.models.tables import MAX_PRIMARY_KEY
+from aisettings.resolvers.global_ids import NODE_TYPES, decode_global_id, encode_global_id
 from tests.factories import make_organization, make_token
 from tests.graphql import error_codes, errors, execute
 
@@ -230,3 +233,13 @@ async def test_id_too_long_to_be_one_of_ours_is_refused_without_being_repeated(
 
     assert error_codes(found) == ["BAD_USER_INPUT"]
     assert len(found[0]["message"]) < 100
+
+
+@given(type_name=st.sampled_from(NODE_TYPES), primary_key=st.integers(1, MAX_PRIMARY_KEY))
+def test_an_id_is_unpadded_base64url_of_its_type_and_key_and_decodes_back(
+    type_name: str, primary_key: int
+) -> None:
+    global_id = encode_global_id(type_name, primary_key)
+
+    assert global_id == forged_id(f"{type_name}:{primary_key}")
+    assert decode_global_id(global_id) == (type_name, primary_key)
