@@ -158,6 +158,9 @@ def completer(output_type: GraphQLOutputType) -> Completer:
     return general
 
 
+# What graphql-core completes as a list (of those we hand it). Made once: `list | tuple` written in a
+# check makes a new union object at every call, and a tree checks thousands of lists.
+_SEQUENCES = (list, tuple)
 # GraphQL's Int: 32 bits, signed.
 _MIN_INT, _MAX_INT = -(2**31), 2**31 - 1
 # Built-in scalars whose serialize() returns a value of this exact Python type unchanged.
@@ -181,7 +184,7 @@ def _completer(output_type: GraphQLOutputType) -> Completer:
         def complete_list(value: Any) -> Any:
             if value is None or value is Undefined:
                 return None
-            if not isinstance(value, list | tuple):
+            if not isinstance(value, _SEQUENCES):
                 raise _Unusual
             return [item(member) for member in value]
 
@@ -360,7 +363,7 @@ class FastFieldsExecutor(DeadlineExecutor):
         output_type, object_type = fast.output_type, fast.object_type
         if value is None or value is Undefined:
             return _ORDINARY if isinstance(output_type, GraphQLNonNull) else None
-        if fast.is_list and not isinstance(value, list | tuple):
+        if fast.is_list and not isinstance(value, _SEQUENCES):
             return _ORDINARY
         # Anything graphql-core would report (a null item, a value of a wrong type) goes its way, and
         # before any item has been executed, so that nothing is executed twice.
