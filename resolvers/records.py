@@ -112,7 +112,6 @@ def organization_record(row: Row[Any]) -> OrganizationRecord:
 # Projects and repositories are read by position, from rows that begin with their table's columns in
 # the table's order (`select(project, ...)` reads them so): 5x cheaper than by name, and a tree reads 4000.
 _PROJECT_COLUMNS = project.c.keys()
-_PROJECT_WIDTH = len(_PROJECT_COLUMNS)
 _OVERRIDES = [(setting.name, _PROJECT_COLUMNS.index(override_column(setting))) for setting in SETTINGS]
 _PROJECT_ID, _ORGANIZATION_ID, _SLUG, _NAME, _VERSION, _UPDATED_AT = (
     _PROJECT_COLUMNS.index(name)
@@ -125,15 +124,14 @@ assert tuple(repository.c.keys()[:_REPOSITORY_WIDTH]) == RepositoryRecord._field
 
 
 def project_record(row: Sequence[Any], organization_settings: OrganizationSettingsValues) -> ProjectRecord:
-    values = row[:_PROJECT_WIDTH]
     return ProjectRecord(
-        id=values[_PROJECT_ID],
-        organization_id=values[_ORGANIZATION_ID],
-        slug=values[_SLUG],
-        name=values[_NAME],
-        overrides={name: values[index] for name, index in _OVERRIDES},
-        version=values[_VERSION],
-        updated_at=values[_UPDATED_AT],
+        id=row[_PROJECT_ID],
+        organization_id=row[_ORGANIZATION_ID],
+        slug=row[_SLUG],
+        name=row[_NAME],
+        overrides={name: row[index] for name, index in _OVERRIDES},
+        version=row[_VERSION],
+        updated_at=row[_UPDATED_AT],
         organization_settings=organization_settings,
     )
 
