@@ -42,7 +42,7 @@ from .exchange_format import ImportFileError
 from .exporting import export_organizations
 from .flags import FlagError, list_flags, set_flag
 from .importing import import_file, read_import_file
-from .logs import log_stray_output, logging_config
+from .logs import logging_config, set_up_process_logging
 from .metrics_directory import metrics_directory
 from .metrics_server import MetricsPortError, serve_metrics_in_background
 from .progress import progress
@@ -153,7 +153,7 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> None:
             return None  # the database holds other data, without the demo organization
         return token, await create_sign_in_link(engine, token)
 
-    log_stray_output()
+    set_up_process_logging()
     try:
         demo = run_with_engine(config, prepare, creating=True)
     except DatabaseUnusableError as error:

@@ -7,11 +7,11 @@ from starlette.applications import Starlette
 from .asgi import create_app
 from .config import Config
 from .error_tracking import start_error_tracking
-from .logs import log_stray_output
+from .logs import set_up_process_logging
 
 
 def create_app_from_environment() -> Starlette:
-    log_stray_output()  # uvicorn configures the logging of a worker, but not Python's own output
+    set_up_process_logging()  # uvicorn configures a worker's loggers, not the rest of its logging
     config = Config.from_environment()
     start_error_tracking(config)
     return create_app(config)

@@ -161,9 +161,9 @@ async def test_every_line_a_command_prints_in_production_is_a_json_object(tmp_pa
 # thread (aiosqlite's thread sometimes outlives a failed connection's event loop), another library's log.
 STRAY_OUTPUT = """
 import logging.config, threading, warnings
-from aisettings.app.logs import log_stray_output, logging_config
+from aisettings.app.logs import logging_config, set_up_process_logging
 logging.config.dictConfig(logging_config(json_lines=True))
-log_stray_output()
+set_up_process_logging()
 warnings.warn("a warning")
 thread = threading.Thread(target=lambda: 1 / 0)
 thread.start()
