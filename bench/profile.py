@@ -25,7 +25,7 @@ import uvloop
 from aisettings.app.asgi import create_app
 from aisettings.app.config import Config
 from aisettings.app.demo import DEMO_OWNER, DEMO_SLUG, create_demo_organization
-from aisettings.app.logs import logging_config
+from aisettings.app.logs import logging_config, set_up_process_logging
 from aisettings.app.tokens import create_token
 from aisettings.models import migrate
 from aisettings.models.database import create_engine
@@ -107,6 +107,7 @@ async def _profile_small_query(
     database_url: str, token: str, environment: Mapping[str, str], seconds: int, log: Path
 ) -> tuple[dict[str, float], int]:
     config = Config.from_environment({**os.environ, **environment, "DATABASE_URL": database_url})
+    set_up_process_logging()  # as each process of `serve` does
     logging = logging_config(json_lines=config.json_logs)  # as `serve` logs, to a file
     logging["handlers"]["default"] = {
         "class": "logging.FileHandler",
