@@ -76,7 +76,7 @@ def set_up_process_logging() -> None:
     threading.excepthook = _log_escaped_exception
     # The logging HOWTO's switches ("Optimization"): the caller's file, function and line (a walk up the
     # stack), the thread, the process. Neither format shows them, and an error's traceback says where it
-    # happened. A third of the cost of a line, and every request writes its access line.
+    # happened. A fifth of the cost of a line, and every request writes its access line.
     logging._srcfile = None
     logging.logThreads = False
     logging.logProcesses = False

@@ -34,9 +34,6 @@ from .throughput import Throughput, measure_throughput, peer_throughput
 from .tree import TreeRequest, TreeTiming, time_trees
 from .writes import time_writes
 
-# The response cache's size, as the servers' environment may set it (app/config.py).
-CACHE_SIZE = "AISETTINGS_RESPONSE_CACHE_BYTES"
-
 
 @dataclass(frozen=True)
 class Options:
@@ -188,7 +185,8 @@ async def bench_writes_and_pages(run: Run, scorecard: Scorecard) -> None:
         client.close()
     print(f"writes: {writes}")
     print(f"pages: {pages}")
-    cache_mib = int(environment.get(CACHE_SIZE, Config.response_cache_bytes)) / 2**20
+    # The response cache's size as the server reads it from its environment (tests/server_process.py).
+    cache_mib = Config.from_environment({**os.environ, **environment}).response_cache_bytes / 2**20
     scorecard.add(f"bulk of {writes.projects} {writes.ratio:.1f}x one update", "≤ 20x", writes.ratio <= 20)
     scorecard.add(
         f"tree of {pages.projects} projects page by page, production defaults: {pages.seconds:.2f} s, "

@@ -71,7 +71,7 @@ async def profile_tree(database_url: str, projects: int) -> None:
             body = {"query": TREE, "variables": {"slug": DEMO_SLUG, "first": first}}
             responses.append(await client.post("/graphql", json=body, headers=headers))
         profiler.disable()
-    # Checked once the profiler is off: decoding 1.5 MB answers would count as a third of the server's time.
+    # Checked once the profiler is off: decoding the 1.5 MB answers would count as the server's time.
     for response in responses:
         assert response.status_code == 200
         assert "errors" not in orjson.loads(response.content)
